@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Storyline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "storyline", targets: ["storyline"]),
+        .library(name: "StorylineCore", targets: ["StorylineCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "StorylineCore"),
+        .target(
+            name: "StorylineDaemon",
+            dependencies: [
+                "StorylineCore",
+                "CSystemd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "storyline",
+            dependencies: [
+                "StorylineCore",
+                "StorylineDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "StorylineCoreTests", dependencies: ["StorylineCore"]),
+        .testTarget(name: "StorylineDaemonTests", dependencies: ["StorylineDaemon", "StorylineCore"]),
+    ]
+)
+
+// Strict settings for every target, in one place.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

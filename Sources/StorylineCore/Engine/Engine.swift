@@ -1,0 +1,234 @@
+/// What an article is, once the engine has judged it.
+public enum Verdict: Sendable, Hashable {
+    /// The article starts a new story.
+    case started
+    /// The article joins an active story; `terms` are the few that tied it there.
+    case extended(similarity: Double, terms: [String])
+    /// The article is a near-duplicate of an earlier one.
+    case duplicate(of: Int, measure: DuplicateMeasure, similarity: Double)
+}
+
+/// The measure that made two texts near-duplicates.
+public enum DuplicateMeasure: String, Sendable, Hashable {
+    /// Same file bytes.
+    case exact
+    /// Jaccard of the shingle sets at or above its threshold.
+    case jaccard
+    /// Enough of the shorter text found in the longer.
+    case containment
+}
+
+/// The engine's judgement of one article.
+public struct Judgement: Sendable, Hashable {
+    /// The article's number (its id is `"a\(article)"`).
+    public var article: Int
+    /// The story's number (its id is `"s\(story)"`).
+    public var story: Int
+    /// Words of the body after furniture was removed.
+    public var words: Int
+    public var verdict: Verdict
+}
+
+/// An article ready for judgement: its folded text and what the file said about it.
+public struct Submission: Sendable {
+    public var title: TokenizedText
+    public var body: TokenizedText
+    public var sha256: String
+    /// Publication time when the file gave one, else arrival time: what story windows use.
+    public var time: Timestamp
+
+    public init(title: TokenizedText, body: TokenizedText, sha256: String, time: Timestamp) {
+        self.title = title
+        self.body = body
+        self.sha256 = sha256
+        self.time = time
+    }
+}
+
+/// Recognises near-duplicates and groups articles into stories, one article at a time.
+///
+/// For each article: exact copies are found by their bytes' SHA-256; near-duplicates through two
+/// indexes (MinHash LSH for similar texts, sampled shingles for texts that hold one another), every
+/// candidate verified against its exact shingle set, so no estimate decides. An article that copies
+/// nothing joins the most similar active story or starts one. Coverage older than the horizon leaves
+/// every index, so memory follows the horizon, not the age of the stream.
+public struct Engine: Sendable {
+    struct ArticleRecord: Sendable {
+        var story: Int
+        var time: Timestamp
+        var shingles: ShingleSet
+        var signature: Signature
+        var sample: [UInt64]
+        var postedTerms: [UInt64]
+        var sha256: String
+    }
+
+    public let configuration: EngineConfiguration
+    private let shingler: Shingler
+    private let minHasher: MinHasher
+    private var lsh: LSHIndex
+    private var containment: ContainmentIndex
+    private var boilerplate: Boilerplate
+    private var frequencies = DocumentFrequencies()
+    private var stories = StoryIndex()
+    private var articles: [UInt32: ArticleRecord] = [:]
+    private var articlesBySHA: [String: UInt32] = [:]
+    private var articlesByDay: [Int64: [UInt32]] = [:]
+    private var newest: Timestamp?
+    private var nextArticle = 1
+    private var nextStory = 1
+
+    /// - Throws: `ConfigurationError` when the configuration cannot work.
+    public init(configuration: EngineConfiguration = EngineConfiguration()) throws(ConfigurationError) {
+        try configuration.validate()
+        self.configuration = configuration
+        shingler = Shingler(size: configuration.shingleSize)
+        minHasher = MinHasher(slots: configuration.signatureSlots)
+        lsh = LSHIndex(bands: configuration.bands, rows: configuration.rows)
+        containment = ContainmentIndex(sampling: configuration.containmentSampling)
+        boilerplate = Boilerplate(learnAfterStories: configuration.boilerplateStories)
+    }
+
+    /// Articles currently indexed.
+    public var indexedArticles: Int { articles.count }
+    /// Stories currently live.
+    public var liveStories: Int { stories.profiles.count }
+
+    /// The words of `body` left once furniture lines are removed, as the engine sees them now.
+    public func content(of body: TokenizedText) -> (tokens: [Token], ranges: [Range<Int>]) {
+        let ranges = boilerplate.contentRanges(of: body)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(body.tokens.count)
+        for range in ranges { tokens.append(contentsOf: body.tokens[range]) }
+        return (tokens, ranges)
+    }
+
+    /// The shingle set and signature of a list of words.
+    public func fingerprint(of tokens: [Token]) -> (shingles: ShingleSet, signature: Signature) {
+        let hashes = shingler.shingleHashes(of: tokens)
+        return (ShingleSet(hashes), minHasher.signature(of: hashes))
+    }
+
+    /// The unit term vector of an article, weighted by what the stream has taught so far.
+    public func termVector(title: TokenizedText, body: TokenizedText, ranges: [Range<Int>]) -> (TermBag, TermVector) {
+        let bag = TermBag(title: title, body: body, bodyRanges: ranges)
+        return (bag, TermVector(bag, frequencies: frequencies))
+    }
+
+    /// The decision the thresholds give for two shingle sets.
+    public func duplicateMeasure(for overlap: Overlap) -> (DuplicateMeasure, Double)? {
+        if overlap.jaccard >= configuration.jaccardThreshold { return (.jaccard, overlap.jaccard) }
+        if overlap.shorterCount >= configuration.minimumContainmentShingles,
+           overlap.containmentOfShorter >= configuration.containmentThreshold {
+            return (.containment, overlap.containmentOfShorter)
+        }
+        return nil
+    }
+
+    /// Judges one article and remembers it.
+    ///
+    /// - Throws: `ArticleRejection` with code `empty` when no words are left once furniture is removed.
+    public mutating func judge(_ submission: Submission) throws(ArticleRejection) -> Judgement {
+        let (tokens, ranges) = content(of: submission.body)
+        guard !tokens.isEmpty else {
+            throw ArticleRejection(.empty, "the text holds no words once page furniture is removed")
+        }
+        let number = UInt32(truncatingIfNeeded: nextArticle)
+        nextArticle += 1
+        let (shingles, signature) = fingerprint(of: tokens)
+        let sample = containment.sample(of: shingles)
+        var record = ArticleRecord(
+            story: 0, time: submission.time, shingles: shingles, signature: signature, sample: sample,
+            postedTerms: [], sha256: submission.sha256)
+
+        let judgement: Judgement
+        if let (original, measure, similarity) = nearestDuplicate(sha256: submission.sha256, record: record) {
+            record.story = articles[original]!.story
+            stories.cover(record.story, at: submission.time)
+            judgement = Judgement(
+                article: Int(number), story: record.story, words: tokens.count,
+                verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
+        } else {
+            let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
+            frequencies.observe(bag.counts.keys)
+            let vector = TermVector(bag, frequencies: frequencies)
+            if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
+               match.similarity >= configuration.storyThreshold {
+                record.story = match.story
+                stories.add(number, vector: vector, to: match.story, at: submission.time)
+                let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
+                judgement = Judgement(
+                    article: Int(number), story: match.story, words: tokens.count,
+                    verdict: .extended(similarity: match.similarity, terms: Array(terms)))
+            } else {
+                record.story = nextStory
+                nextStory += 1
+                stories.start(record.story, article: number, vector: vector, at: submission.time)
+                judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
+            }
+            record.postedTerms = vector.terms.prefix(StoryIndex.postedTerms).map(\.term)
+            boilerplate.observe(submission.body, story: record.story)
+        }
+        remember(number, record)
+        return judgement
+    }
+
+    private func nearestDuplicate(sha256: String, record: ArticleRecord) -> (UInt32, DuplicateMeasure, Double)? {
+        if let original = articlesBySHA[sha256] { return (original, .exact, 1) }
+        var candidates = lsh.candidates(for: record.signature)
+        candidates.formUnion(containment.candidates(for: record.sample))
+        var best: (UInt32, DuplicateMeasure, Double)?
+        for candidate in candidates.sorted() {
+            guard let other = articles[candidate],
+                  let (measure, value) = duplicateMeasure(for: record.shingles.overlap(with: other.shingles))
+            else { continue }
+            if best == nil || Self.rank(measure, value) > Self.rank(best!.1, best!.2) {
+                best = (candidate, measure, value)
+            }
+        }
+        return best
+    }
+
+    /// Orders duplicate evidence: any Jaccard match above any containment match, then by value.
+    private static func rank(_ measure: DuplicateMeasure, _ value: Double) -> Double {
+        measure == .containment ? value : 1 + value
+    }
+
+    private mutating func remember(_ number: UInt32, _ record: ArticleRecord) {
+        articles[number] = record
+        if articlesBySHA[record.sha256] == nil { articlesBySHA[record.sha256] = number }
+        lsh.insert(number, signature: record.signature)
+        containment.insert(number, sample: record.sample)
+        let day = record.time.millisecondsSinceEpoch / Timestamp.millisecondsPerDay
+        articlesByDay[day, default: []].append(number)
+        if newest == nil || record.time > newest! {
+            let previousDay = newest.map { $0.millisecondsSinceEpoch / Timestamp.millisecondsPerDay }
+            newest = record.time
+            if previousDay != day { evict(olderThan: record.time.adding(days: -configuration.horizonDays)) }
+        }
+    }
+
+    /// Removes coverage older than `cutoff` from every index.
+    private mutating func evict(olderThan cutoff: Timestamp) {
+        let cutoffDay = cutoff.millisecondsSinceEpoch / Timestamp.millisecondsPerDay
+        for day in articlesByDay.keys where day < cutoffDay {
+            for number in articlesByDay.removeValue(forKey: day) ?? [] {
+                guard let record = articles.removeValue(forKey: number) else { continue }
+                lsh.remove(number, signature: record.signature)
+                containment.remove(number, sample: record.sample)
+                stories.remove(number, vector: record.postedTerms)
+                if articlesBySHA[record.sha256] == number { articlesBySHA[record.sha256] = nil }
+            }
+        }
+        stories.removeStories(lastCoveredBefore: cutoff)
+    }
+}
+
+extension Submission {
+    /// Folds a parsed article's title and body; its time is the publication time, else `arrival`.
+    public init(_ article: ParsedArticle, sha256: String, arrival: Timestamp, tokenizer: inout Tokenizer) {
+        self.init(
+            title: tokenizer.tokenize(article.title), body: tokenizer.tokenize(article.body),
+            sha256: sha256, time: article.publishedTime ?? arrival)
+    }
+}

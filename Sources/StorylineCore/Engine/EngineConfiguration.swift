@@ -1,0 +1,73 @@
+/// Every tunable of the engine, with the defaults Storyline ships.
+public struct EngineConfiguration: Sendable, Hashable {
+    /// Words per shingle.
+    public var shingleSize = 5
+    /// MinHash slots per signature.
+    public var signatureSlots = 128
+    /// LSH bands; `bands × rows` slots must fit in the signature.
+    public var bands = 16
+    /// Slots per LSH band.
+    public var rows = 8
+    /// Exact Jaccard at or above which two texts are near-duplicates.
+    public var jaccardThreshold = 0.8
+    /// Share of the shorter text found in the longer at or above which they are near-duplicates.
+    public var containmentThreshold = 0.9
+    /// Shorter texts than this many shingles are judged by Jaccard only: containment of a few
+    /// shingles says nothing.
+    public var minimumContainmentShingles = 25
+    /// One shingle in this many is filed in the containment index.
+    public var containmentSampling = 16
+    /// Similarity to a story's profile at or above which an article joins it.
+    public var storyThreshold = 0.25
+    /// A story takes new articles while it has coverage this close in time (days).
+    public var storyWindowDays = 7.0
+    /// Coverage older than this (days behind the newest article) leaves the index.
+    public var horizonDays = 30.0
+    /// A short line seen in this many different stories is learned as furniture.
+    public var boilerplateStories = 4
+
+    public init() {}
+
+    /// Checks every value, naming the key, what it was, and what to use instead.
+    ///
+    /// - Throws: `ConfigurationError` for the first value that cannot work.
+    public func validate() throws(ConfigurationError) {
+        func require(_ condition: Bool, _ key: String, _ value: some CustomStringConvertible, _ advice: String) throws(ConfigurationError) {
+            if !condition { throw ConfigurationError(key: key, value: value.description, advice: advice) }
+        }
+        try require((1...16).contains(shingleSize), "shingle_size", shingleSize,
+                    "use a whole number from 1 to 16 (5 suits news prose)")
+        try require((8...1024).contains(signatureSlots), "signature_slots", signatureSlots,
+                    "use a whole number from 8 to 1024 (128 is the default)")
+        try require(bands >= 1, "bands", bands, "use at least 1 band (16 is the default)")
+        try require(rows >= 1, "rows", rows, "use at least 1 row per band (8 is the default)")
+        try require(bands * rows <= signatureSlots, "bands", bands,
+                    "bands × rows (\(bands) × \(rows) = \(bands * rows)) must not exceed signature_slots "
+                        + "(\(signatureSlots)): use fewer bands or rows, or more slots")
+        try require(jaccardThreshold > 0 && jaccardThreshold <= 1, "jaccard_threshold", jaccardThreshold,
+                    "use a number in (0, 1] (0.8 is the default)")
+        try require(containmentThreshold > 0 && containmentThreshold <= 1, "containment_threshold",
+                    containmentThreshold, "use a number in (0, 1] (0.9 is the default)")
+        try require(minimumContainmentShingles >= 1, "minimum_containment_shingles", minimumContainmentShingles,
+                    "use at least 1 (25 is the default)")
+        try require((1...1024).contains(containmentSampling), "containment_sampling", containmentSampling,
+                    "use a whole number from 1 to 1024 (16 is the default)")
+        try require(storyThreshold > 0 && storyThreshold <= 1, "story_threshold", storyThreshold,
+                    "use a number in (0, 1] (0.25 is the default)")
+        try require(storyWindowDays > 0, "story_window_days", storyWindowDays,
+                    "use a positive number of days (7 is the default)")
+        try require(horizonDays >= storyWindowDays, "horizon_days", horizonDays,
+                    "the horizon must be at least the story window (\(storyWindowDays) days); 30 is the default")
+        try require(boilerplateStories >= 2, "boilerplate_stories", boilerplateStories,
+                    "use at least 2 (4 is the default)")
+    }
+}
+
+/// A configuration value that cannot work.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var key: String
+    public var value: String
+    public var advice: String
+
+    public var description: String { "invalid \(key) = \(value): \(advice)" }
+}

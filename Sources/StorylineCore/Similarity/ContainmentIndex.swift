@@ -1,0 +1,54 @@
+/// Finds texts that hold most of another text: truncated, excerpted or extended copies.
+///
+/// MinHash LSH looks for similar sets, so a copy cut to half of its original (Jaccard 0.5) is
+/// mostly missed. This index files each text under a fixed sample of its shingles, those whose hash
+/// falls in one of `sampling` buckets. Sampling by hash value is consistent: the sample of a prefix is
+/// the prefix of the sample. A text is a candidate when it shares at least half of the shorter
+/// sample. Samples shared by very many texts (recurring phrases) stop growing at `maximumPostings`.
+public struct ContainmentIndex: Sendable {
+    public let sampling: UInt64
+    public let maximumPostings: Int
+    private var postings: [UInt64: [UInt32]] = [:]
+    private var sampleCounts: [UInt32: Int] = [:]
+
+    public init(sampling: Int, maximumPostings: Int = 64) {
+        precondition(sampling >= 1, "sampling is validated by EngineConfiguration")
+        self.sampling = UInt64(sampling)
+        self.maximumPostings = maximumPostings
+    }
+
+    /// The sampled shingles of a set.
+    public func sample(of shingles: ShingleSet) -> [UInt64] {
+        shingles.hashes.filter { Hashing.mix($0 ^ 0x5bd1_e995_5bd1_e995) % sampling == 0 }
+    }
+
+    public mutating func insert(_ article: UInt32, sample: [UInt64]) {
+        sampleCounts[article] = sample.count
+        for hash in sample {
+            let count = postings[hash]?.count ?? 0
+            if count < maximumPostings { postings[hash, default: []].append(article) }
+        }
+    }
+
+    public mutating func remove(_ article: UInt32, sample: [UInt64]) {
+        sampleCounts[article] = nil
+        for hash in sample {
+            guard var members = postings[hash] else { continue }
+            members.removeAll { $0 == article }
+            postings[hash] = members.isEmpty ? nil : members
+        }
+    }
+
+    /// Articles that share at least half of the smaller of the two samples.
+    public func candidates(for sample: [UInt64]) -> [UInt32] {
+        guard !sample.isEmpty else { return [] }
+        var shared: [UInt32: Int] = [:]
+        for hash in sample {
+            for article in postings[hash] ?? [] { shared[article, default: 0] += 1 }
+        }
+        return shared.compactMap { article, common in
+            let smaller = min(sample.count, sampleCounts[article] ?? 0)
+            return common * 2 >= smaller ? article : nil
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// How many articles each term has appeared in, learned from the stream, for IDF weights.
+///
+/// A young stream knows little: with five articles about one event, every word of that event looks
+/// common. So the counts start from `priorDocuments` imaginary articles in which no content term
+/// appears; real counts take over as the stream grows.
+public struct DocumentFrequencies: Sendable {
+    public private(set) var documents = 0
+    private var counts: [UInt64: UInt32] = [:]
+    public let priorDocuments: Double
+    public let capacity: Int
+
+    public init(priorDocuments: Double = 100, capacity: Int = 2_000_000) {
+        self.priorDocuments = priorDocuments
+        self.capacity = capacity
+    }
+
+    /// Counts one more article holding `terms` (each once).
+    public mutating func observe<Terms: Sequence<UInt64>>(_ terms: Terms) {
+        if counts.count >= capacity { counts = counts.filter { $0.value > 1 } }
+        documents += 1
+        for term in terms { counts[term, default: 0] += 1 }
+    }
+
+    /// The inverse document frequency of `term`: high for rare terms, low for common ones.
+    public func idf(_ term: UInt64) -> Float {
+        let frequency = Double(counts[term] ?? 0)
+        return Float(log((Double(documents) + priorDocuments + 1) / (frequency + 1)))
+    }
+}
+
+/// An article's terms, weighted by (1 + ln tf) × idf and scaled to unit length; the heaviest first.
+public struct TermVector: Sendable {
+    public var terms: [(term: UInt64, weight: Float)]
+
+    /// How many terms a vector keeps.
+    static let maximumTerms = 100
+
+    public init(_ bag: TermBag, frequencies: DocumentFrequencies) {
+        var weighted = bag.counts.map { term, count in (term: term, weight: (1 + log(count)) * frequencies.idf(term)) }
+        weighted.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.term < $1.term) }
+        if weighted.count > Self.maximumTerms { weighted.removeLast(weighted.count - Self.maximumTerms) }
+        let norm = weighted.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
+        terms = norm > 0 ? weighted.map { ($0.term, $0.weight / norm) } : []
+    }
+
+    /// Cosine similarity with another unit vector.
+    public func cosine(with other: TermVector) -> Double {
+        let lookup = Dictionary(other.terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
+        return Double(terms.reduce(Float(0)) { $0 + $1.weight * (lookup[$1.term] ?? 0) })
+    }
+}

@@ -1,0 +1,125 @@
+/// The live stories, their term profiles, and an index to find the few stories an article may join.
+///
+/// A story's profile is the sum of its articles' term vectors, cut to its heaviest terms. Candidate
+/// stories are found through the articles that share the new article's heaviest terms (a posting
+/// list per term, recent articles only), never by scanning every story.
+public struct StoryIndex: Sendable {
+    public struct Profile: Sendable {
+        public var centroid: [UInt64: Float] = [:]
+        public var norm: Float = 0
+        public var first: Timestamp
+        public var last: Timestamp
+        public var articles = 0
+    }
+
+    /// A story an article is close to, and the terms that tie them.
+    public struct Match: Sendable {
+        public var story: Int
+        public var similarity: Double
+        public var sharedTerms: [UInt64]
+    }
+
+    static let profileTerms = 200
+    static let postedTerms = 15
+    static let queryTerms = 10
+    static let postingsScanned = 200
+    static let postingsKept = 512
+    static let storiesScored = 8
+
+    public private(set) var profiles: [Int: Profile] = [:]
+    private var postings: [UInt64: [UInt32]] = [:]
+    private var articleStories: [UInt32: Int] = [:]
+
+    public init() {}
+
+    /// Whether `profile` has coverage within `windowDays` of `time`.
+    static func isActive(_ profile: Profile, at time: Timestamp, windowDays: Double) -> Bool {
+        profile.last.adding(days: windowDays) >= time && profile.first.adding(days: -windowDays) <= time
+    }
+
+    /// The active story most similar to `vector`, if any shares a heavy term with it.
+    public func bestMatch(for vector: TermVector, at time: Timestamp, windowDays: Double) -> Match? {
+        var votes: [Int: Float] = [:]
+        for (term, weight) in vector.terms.prefix(Self.queryTerms) {
+            guard let articles = postings[term] else { continue }
+            var seen: Set<Int> = []
+            for article in articles.suffix(Self.postingsScanned) {
+                guard let story = articleStories[article], seen.insert(story).inserted else { continue }
+                votes[story, default: 0] += weight
+            }
+        }
+        let ranked = votes.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        var best: Match?
+        var scored = 0
+        for (story, _) in ranked {
+            guard scored < Self.storiesScored else { break }
+            guard let profile = profiles[story], profile.norm > 0,
+                  Self.isActive(profile, at: time, windowDays: windowDays) else { continue }
+            scored += 1
+            var contributions: [(UInt64, Float)] = []
+            var dot: Float = 0
+            for (term, weight) in vector.terms {
+                guard let profileWeight = profile.centroid[term] else { continue }
+                dot += weight * profileWeight
+                contributions.append((term, weight * profileWeight))
+            }
+            let similarity = Double(dot / profile.norm)
+            if best == nil || similarity > best!.similarity {
+                contributions.sort { $0.1 > $1.1 }
+                best = Match(story: story, similarity: min(1, similarity), sharedTerms: contributions.map(\.0))
+            }
+        }
+        return best
+    }
+
+    /// Starts story `story` with its first article.
+    public mutating func start(_ story: Int, article: UInt32, vector: TermVector, at time: Timestamp) {
+        profiles[story] = Profile(first: time, last: time)
+        add(article, vector: vector, to: story, at: time)
+    }
+
+    /// Adds an original article to `story`'s profile and to the term postings.
+    public mutating func add(_ article: UInt32, vector: TermVector, to story: Int, at time: Timestamp) {
+        guard var profile = profiles[story] else { return }
+        for (term, weight) in vector.terms { profile.centroid[term, default: 0] += weight }
+        if profile.centroid.count > Self.profileTerms * 3 / 2 {
+            let kept = profile.centroid.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+                .prefix(Self.profileTerms)
+            profile.centroid = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        }
+        profile.norm = profile.centroid.values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        profile.articles += 1
+        profiles[story] = profile
+        cover(story, at: time)
+        articleStories[article] = story
+        for (term, _) in vector.terms.prefix(Self.postedTerms) {
+            postings[term, default: []].append(article)
+            if postings[term]!.count > Self.postingsKept {
+                postings[term]!.removeFirst(Self.postingsKept / 2)
+            }
+        }
+    }
+
+    /// Records coverage of `story` at `time` (a duplicate extends a story's life, not its profile).
+    public mutating func cover(_ story: Int, at time: Timestamp) {
+        guard var profile = profiles[story] else { return }
+        profile.first = min(profile.first, time)
+        profile.last = max(profile.last, time)
+        profiles[story] = profile
+    }
+
+    /// Forgets an article that left the horizon.
+    public mutating func remove(_ article: UInt32, vector terms: [UInt64]) {
+        articleStories[article] = nil
+        for term in terms {
+            guard var articles = postings[term] else { continue }
+            articles.removeAll { $0 == article }
+            postings[term] = articles.isEmpty ? nil : articles
+        }
+    }
+
+    /// Forgets stories whose last coverage is before `time`.
+    public mutating func removeStories(lastCoveredBefore time: Timestamp) {
+        profiles = profiles.filter { $0.value.last >= time }
+    }
+}

@@ -1,0 +1,89 @@
+/// One line of the story timeline.
+///
+/// The contract is exact (docs/timeline.md, docs/timeline.schema.json): one JSON object per line,
+/// `seq` counting from 1 without gaps, `time` in RFC 3339 UTC with milliseconds.
+public struct TimelineEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case storyStarted = "story_started"
+        case storyExtended = "story_extended"
+        case duplicate
+        case rejected
+    }
+
+    /// What the timeline says about an article.
+    public struct Article: Sendable, Hashable {
+        public var id: String
+        public var file: String
+        public var title: String
+        public var source: String?
+        public var url: String?
+        public var published: String?
+        public var words: Int
+        public var sha256: String
+
+        public init(id: String, file: String, title: String, source: String?, url: String?,
+                    published: String?, words: Int, sha256: String) {
+            self.id = id
+            self.file = file
+            self.title = title
+            self.source = source
+            self.url = url
+            self.published = published
+            self.words = words
+            self.sha256 = sha256
+        }
+    }
+
+    /// Why the engine decided as it did.
+    public enum Why: Sendable, Hashable {
+        case measure(DuplicateMeasure, Double)
+        case terms([String])
+    }
+
+    public var seq: Int
+    public var time: Timestamp
+    public var kind: Kind
+    public var story: String?
+    public var article: Article?
+    public var duplicateOf: String?
+    public var similarity: Double?
+    public var why: Why?
+    /// For `rejected` only.
+    public var file: String?
+    public var code: String?
+    public var reason: String?
+
+    /// The event for an article the engine judged.
+    public init(seq: Int, time: Timestamp, judgement: Judgement, article: Article) {
+        self.seq = seq
+        self.time = time
+        self.story = Self.storyID(judgement.story)
+        self.article = article
+        switch judgement.verdict {
+        case .started:
+            kind = .storyStarted
+        case let .extended(similarity, terms):
+            kind = .storyExtended
+            self.similarity = similarity
+            why = .terms(terms)
+        case let .duplicate(original, measure, similarity):
+            kind = .duplicate
+            duplicateOf = Self.articleID(original)
+            self.similarity = similarity
+            why = .measure(measure, similarity)
+        }
+    }
+
+    /// The event for a file that is not an article.
+    public init(seq: Int, time: Timestamp, rejectedFile file: String, rejection: ArticleRejection) {
+        self.seq = seq
+        self.time = time
+        kind = .rejected
+        self.file = file
+        code = rejection.code.rawValue
+        reason = rejection.reason
+    }
+
+    public static func articleID(_ number: Int) -> String { "a\(number)" }
+    public static func storyID(_ number: Int) -> String { "s\(number)" }
+}

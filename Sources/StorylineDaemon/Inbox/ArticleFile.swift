@@ -1,0 +1,69 @@
+import Crypto
+import StorylineCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bytes of one input file, read safely, with their SHA-256.
+public struct ArticleFile: Sendable {
+    /// The file's base name, as the timeline shows it.
+    public var name: String
+    public var bytes: [UInt8]
+    /// Lowercase hex SHA-256 of `bytes`.
+    public var sha256: String
+
+    /// Default largest file read, in bytes (10 MiB).
+    public static let defaultSizeLimit = 10 * 1024 * 1024
+
+    /// Reads the file at `path` if it is a regular file no larger than `sizeLimit`.
+    ///
+    /// The file is opened with `O_NOFOLLOW | O_NONBLOCK` and checked with `fstat` before a byte is
+    /// read: a symlink, FIFO, socket, device or directory is never read, and a huge file is refused by
+    /// its size. A file that grows while it is read is refused once it passes the limit.
+    ///
+    /// - Throws: `ArticleRejection` saying why the file cannot be read as an article.
+    public static func read(path: String, sizeLimit: Int = defaultSizeLimit) throws(ArticleRejection) -> ArticleFile {
+        let name = String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path))
+        let descriptor: Int32
+        do {
+            descriptor = try Syscalls.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        } catch {
+            switch error.errno {
+            case ELOOP, ENXIO:
+                throw ArticleRejection(.notRegularFile, "the path is a symbolic link or a socket, not a regular file")
+            case ENOENT:
+                throw ArticleRejection(.unreadable, "the file vanished before it could be read")
+            default:
+                throw ArticleRejection(.unreadable, "the file cannot be opened: \(error)")
+            }
+        }
+        defer { Syscalls.close(descriptor) }
+        let status: stat
+        do { status = try Syscalls.fileStatus(descriptor, path: path) } catch {
+            throw ArticleRejection(.unreadable, "the file cannot be examined: \(error)")
+        }
+        let type = status.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            let kind = type == S_IFDIR ? "a directory" : type == S_IFIFO ? "a FIFO" : type == S_IFSOCK ? "a socket"
+                : type == S_IFCHR || type == S_IFBLK ? "a device" : "not a regular file"
+            throw ArticleRejection(.notRegularFile, "the path is \(kind); only regular files are articles")
+        }
+        guard Int(status.st_size) <= sizeLimit else {
+            throw ArticleRejection(.tooLarge,
+                "the file is \(status.st_size) bytes, over the \(sizeLimit)-byte limit (max_file_bytes)")
+        }
+        let bytes: [UInt8]
+        do { bytes = try Syscalls.readAll(descriptor, path: path, limit: sizeLimit) } catch {
+            throw ArticleRejection(.unreadable, "the file cannot be read: \(error)")
+        }
+        guard bytes.count <= sizeLimit else {
+            throw ArticleRejection(.tooLarge, "the file grew past the \(sizeLimit)-byte limit while it was read")
+        }
+        let digest = SHA256.hash(data: bytes)
+        let hex = digest.map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
+        return ArticleFile(name: name, bytes: bytes, sha256: hex)
+    }
+}

@@ -1,0 +1,104 @@
+import StorylineCore
+
+/// Runs the engine over a list of files in one process: `storyline ingest`.
+public struct Ingestor {
+    /// The order in which files meet the engine.
+    public enum Order: String, Sendable, CaseIterable {
+        /// As given on the command line.
+        case given
+        /// By `published` (a date alone is midnight UTC; unknown first), ties by file name.
+        case published
+    }
+
+    private enum Input {
+        case article(ArticleFile, ParsedArticle)
+        case rejected(file: String, ArticleRejection)
+
+        var published: Timestamp? {
+            if case let .article(_, article) = self { return article.publishedTime }
+            return nil
+        }
+
+        var fileName: String {
+            switch self {
+            case let .article(file, _): return file.name
+            case let .rejected(file, _): return file
+            }
+        }
+    }
+
+    private var engine: Engine
+    private var tokenizer = Tokenizer()
+    private let sizeLimit: Int
+    private let clock: @Sendable () -> Timestamp
+    private var seq = 0
+
+    /// - Throws: `ConfigurationError` when the engine configuration cannot work.
+    public init(
+        configuration: EngineConfiguration, sizeLimit: Int = ArticleFile.defaultSizeLimit,
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now
+    ) throws(ConfigurationError) {
+        engine = try Engine(configuration: configuration)
+        self.sizeLimit = sizeLimit
+        self.clock = clock
+    }
+
+    /// Judges every file at `paths` and writes one timeline line per file to `timeline`.
+    ///
+    /// - Returns: how many lines of each kind were written.
+    public mutating func run(paths: [String], order: Order, timeline: TimelineWriter) throws(SystemCallError) -> [TimelineEvent.Kind: Int] {
+        var inputs = paths.map(Self.load(sizeLimit: sizeLimit))
+        if order == .published {
+            inputs = inputs.enumerated().sorted { left, right in
+                let (a, b) = (left.element, right.element)
+                switch (a.published, b.published) {
+                case let (x?, y?) where x != y: return x < y
+                case (nil, _?): return true
+                case (_?, nil): return false
+                default: return (a.fileName, left.offset) < (b.fileName, right.offset)
+                }
+            }.map(\.element)
+        }
+        var counts: [TimelineEvent.Kind: Int] = [:]
+        for input in inputs {
+            let event = judge(input)
+            counts[event.kind, default: 0] += 1
+            try timeline.append(event)
+        }
+        try timeline.flush()
+        return counts
+    }
+
+    private static func load(sizeLimit: Int) -> (String) -> Input {
+        { path in
+            do throws(ArticleRejection) {
+                let file = try ArticleFile.read(path: path, sizeLimit: sizeLimit)
+                return .article(file, try ArticleParser.parse(file.bytes, fileName: file.name))
+            } catch {
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                return .rejected(file: name, error)
+            }
+        }
+    }
+
+    private mutating func judge(_ input: Input) -> TimelineEvent {
+        seq += 1
+        let now = clock()
+        switch input {
+        case let .rejected(file, rejection):
+            return TimelineEvent(seq: seq, time: now, rejectedFile: file, rejection: rejection)
+        case let .article(file, article):
+            let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
+            do {
+                let judgement = try engine.judge(submission)
+                let fields = TimelineEvent.Article(
+                    id: TimelineEvent.articleID(judgement.article), file: file.name, title: article.title,
+                    source: article.source, url: article.url, published: article.published,
+                    words: judgement.words, sha256: file.sha256)
+                return TimelineEvent(seq: seq, time: now, judgement: judgement, article: fields)
+            } catch {
+                return TimelineEvent(seq: seq, time: now, rejectedFile: file.name, rejection: error)
+            }
+        }
+    }
+}
