@@ -1,4 +1,9 @@
 /// Word k-shingles, hashed to 64 bits straight from the word hashes: no string is built per shingle.
+///
+/// Shingles are made of content words: stop words (function words, reporting verbs, honorifics) are
+/// skipped, so that copy-edits on them ("said" to "told reporters", "Mr." dropped) leave a copy's
+/// shingles intact; words with several spellings are shingled in one (`Spelling`). A text of stop
+/// words alone is shingled as it is.
 public struct Shingler: Sendable {
     /// Words per shingle.
     public let size: Int
@@ -13,14 +18,20 @@ public struct Shingler: Sendable {
     /// A text shorter than a shingle still has one shingle, made of all its words, so that short
     /// texts (headlines) can match each other.
     public func shingleHashes(of tokens: [Token]) -> [UInt64] {
-        guard !tokens.isEmpty else { return [] }
-        let width = min(size, tokens.count)
+        var words: [UInt64] = []
+        words.reserveCapacity(tokens.count)
+        for token in tokens where !StopWords.set.contains(token.hash) {
+            words.append(Spelling.canonicalize(token.hash))
+        }
+        if words.isEmpty { words = tokens.map(\.hash) }
+        guard !words.isEmpty else { return [] }
+        let width = min(size, words.count)
         var hashes: [UInt64] = []
-        hashes.reserveCapacity(tokens.count - width + 1)
-        tokens.withUnsafeBufferPointer { words in
+        hashes.reserveCapacity(words.count - width + 1)
+        words.withUnsafeBufferPointer { words in
             for start in 0...(words.count - width) {
                 var hash = UInt64(width)
-                for offset in 0..<width { hash = Hashing.combine(hash, words[start + offset].hash) }
+                for offset in 0..<width { hash = Hashing.combine(hash, words[start + offset]) }
                 hashes.append(Hashing.mix(hash))
             }
         }

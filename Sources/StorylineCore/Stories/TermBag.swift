@@ -38,12 +38,13 @@ public struct TermBag: Sendable {
                     previous = nil
                     continue
                 }
-                note(token.hash, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index, isPair: false))
+                let term = Spelling.canonicalize(token.hash)
+                note(term, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index, isPair: false))
                 if let before = previous {
-                    let pair = Hashing.mix(Hashing.combine(before, token.hash))
+                    let pair = Hashing.mix(Hashing.combine(before, term))
                     note(pair, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index - 1, isPair: true))
                 }
-                previous = token.hash
+                previous = term
             }
         }
     }
@@ -54,7 +55,7 @@ public struct TermBag: Sendable {
     }
 
     static func isContent(_ token: Token) -> Bool {
-        token.length >= 2 && !token.isNumeric && !StopWords.hashes.contains(token.hash)
+        token.length >= 2 && !token.isNumeric && !StopWords.set.contains(token.hash)
     }
 
     /// How `term` is spelled: a word, or two words for a pair.

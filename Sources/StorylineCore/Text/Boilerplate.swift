@@ -5,14 +5,22 @@
 /// stream runs, because they recur in articles of many different stories. Both are matched on folded
 /// words, so case, punctuation and quotes do not matter.
 public struct Boilerplate: Sendable {
-    /// A built-in furniture line: its first words, and the most words such a line has.
+    /// A built-in furniture line: the words it starts (or ends) with, and the most words it has.
     struct Pattern: Sendable {
-        var prefix: [UInt64]
+        var words: [UInt64]
+        var atEnd: Bool
         var maximumWords: Int
 
-        init(_ words: String, maximumWords: Int) {
-            prefix = words.split(separator: " ").map { Hashing.word($0) }
+        init(_ words: String, maximumWords: Int, atEnd: Bool = false) {
+            self.words = words.split(separator: " ").map { Hashing.word($0) }
+            self.atEnd = atEnd
             self.maximumWords = maximumWords
+        }
+
+        func matches(_ line: ArraySlice<Token>) -> Bool {
+            guard line.count >= words.count && line.count <= maximumWords else { return false }
+            let part = atEnd ? line.suffix(words.count) : line.prefix(words.count)
+            return zip(words, part).allSatisfy { $0 == $1.hash }
         }
     }
 
@@ -36,10 +44,17 @@ public struct Boilerplate: Sendable {
         Pattern("sign up for", maximumWords: 25),
         Pattern("sign up to", maximumWords: 25),
         Pattern("follow us on", maximumWords: 10),
-        Pattern("read more", maximumWords: 3),
+        Pattern("read more", maximumWords: 15),
+        Pattern("read the full", maximumWords: 15),
+        Pattern("this is an excerpt", maximumWords: 20),
+        Pattern("related", maximumWords: 15),
+        Pattern("reporting by", maximumWords: 20),
+        Pattern("additional reporting by", maximumWords: 20),
+        Pattern("editing by", maximumWords: 12),
+        Pattern("contributed to this report", maximumWords: 15, atEnd: true),
         Pattern("this story has been updated", maximumWords: 12),
         Pattern("copyright", maximumWords: 20),
-        Pattern("all rights reserved", maximumWords: 3),
+        Pattern("all rights reserved", maximumWords: 15, atEnd: true),
     ]
 
     /// Lines longer than this are paragraphs, never furniture.
@@ -72,10 +87,7 @@ public struct Boilerplate: Sendable {
 
     /// Whether a line of words is on the built-in furniture list.
     public static func isBuiltInFurniture(_ line: ArraySlice<Token>) -> Bool {
-        builtIn.contains { pattern in
-            line.count >= pattern.prefix.count && line.count <= pattern.maximumWords
-                && zip(pattern.prefix, line).allSatisfy { $0 == $1.hash }
-        }
+        builtIn.contains { $0.matches(line) }
     }
 
     /// Whether line `line` of `text` is furniture, built in or learned.

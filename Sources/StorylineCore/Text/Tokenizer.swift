@@ -9,6 +9,7 @@ import Foundation
 /// script costs a dictionary lookup per character.
 ///
 /// A word is a run of letters and digits, as in `[a-z0-9]+` after folding, so `isn't` is `isn` and `t`;
+/// commas and points between digits are dropped, so `5,000` and `5000` are the same number;
 /// every ideograph is a word of its own, since those scripts put no spaces between words.
 public struct Tokenizer: Sendable {
     /// How a non-ASCII character takes part in words.
@@ -57,6 +58,9 @@ public struct Tokenizer: Sendable {
                     let folded = ascii[Int(byte)]
                     if folded > 1 {
                         builder.append(folded, to: &result)
+                    } else if builder.lastWasDigit, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "."),
+                              index + 1 < count, bytes[index + 1] &- 0x30 < 10 {
+                        // A digit group separator: "5,000" and "5000" are one number.
                     } else {
                         builder.finish(into: &result)
                         if folded == 1 { builder.lineEnded = true }
@@ -140,6 +144,7 @@ private struct WordBuilder {
     var start = -1
     var keptLength = 0
     var isNumeric = true
+    var lastWasDigit = false
     var lineEnded = true
 
     @inline(__always)
@@ -152,7 +157,8 @@ private struct WordBuilder {
             }
         }
         hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime
-        if byte >= 0x3a || byte < 0x30 { isNumeric = false }
+        lastWasDigit = byte &- 0x30 < 10
+        if !lastWasDigit { isNumeric = false }
         if keptLength < Tokenizer.maximumKeptWordLength {
             text.folded.append(byte)
             keptLength += 1
@@ -168,5 +174,6 @@ private struct WordBuilder {
         start = -1
         keptLength = 0
         isNumeric = true
+        lastWasDigit = false
     }
 }
