@@ -56,7 +56,7 @@ public struct Engine: Sendable {
     struct ArticleRecord: Sendable {
         var story: Int
         var time: Timestamp
-        var shingles: ShingleSet
+        var fingerprint: Fingerprint
         var signature: Signature
         var sample: [UInt64]
         var postedTerms: [UInt64]
@@ -103,10 +103,10 @@ public struct Engine: Sendable {
         return (tokens, ranges)
     }
 
-    /// The shingle set and signature of a list of words.
-    public func fingerprint(of tokens: [Token]) -> (shingles: ShingleSet, signature: Signature) {
-        let hashes = shingler.shingleHashes(of: tokens)
-        return (ShingleSet(hashes), minHasher.signature(of: hashes))
+    /// The shingles and signature of a list of words.
+    public func fingerprint(of tokens: [Token]) -> (fingerprint: Fingerprint, signature: Signature) {
+        let fingerprint = shingler.fingerprint(of: tokens)
+        return (fingerprint, minHasher.signature(of: fingerprint.sequence))
     }
 
     /// The unit term vector of an article, weighted by what the stream has taught so far.
@@ -118,7 +118,7 @@ public struct Engine: Sendable {
     /// The decision the thresholds give for two shingle sets.
     public func duplicateMeasure(for overlap: Overlap) -> (DuplicateMeasure, Double)? {
         if overlap.jaccard >= configuration.jaccardThreshold { return (.jaccard, overlap.jaccard) }
-        if overlap.shorterCount >= configuration.minimumContainmentShingles,
+        if overlap.shorterShingles >= configuration.minimumContainmentShingles,
            overlap.containmentOfShorter >= configuration.containmentThreshold {
             return (.containment, overlap.containmentOfShorter)
         }
@@ -135,14 +135,15 @@ public struct Engine: Sendable {
         }
         let number = UInt32(truncatingIfNeeded: nextArticle)
         nextArticle += 1
-        let (shingles, signature) = fingerprint(of: tokens)
+        let (fingerprint, signature) = fingerprint(of: tokens)
+        let shingles = fingerprint.set
         let sample = containment.sample(of: shingles)
         var record = ArticleRecord(
-            story: 0, time: submission.time, shingles: shingles, signature: signature, sample: sample,
+            story: 0, time: submission.time, fingerprint: fingerprint, signature: signature, sample: sample,
             postedTerms: [], sha256: submission.sha256)
 
         let judgement: Judgement
-        if let (original, measure, similarity) = nearestDuplicate(sha256: submission.sha256, record: record) {
+        if let (original, measure, similarity) = nearestDuplicate(sha256: submission.sha256, record: record, shingles: shingles) {
             record.story = articles[original]!.story
             stories.cover(record.story, at: submission.time)
             judgement = Judgement(
@@ -173,14 +174,15 @@ public struct Engine: Sendable {
         return judgement
     }
 
-    private func nearestDuplicate(sha256: String, record: ArticleRecord) -> (UInt32, DuplicateMeasure, Double)? {
+    private func nearestDuplicate(sha256: String, record: ArticleRecord, shingles: ShingleSet) -> (UInt32, DuplicateMeasure, Double)? {
         if let original = articlesBySHA[sha256] { return (original, .exact, 1) }
         var candidates = lsh.candidates(for: record.signature)
         candidates.formUnion(containment.candidates(for: record.sample))
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
             guard let other = articles[candidate],
-                  let (measure, value) = duplicateMeasure(for: record.shingles.overlap(with: other.shingles))
+                  case let overlap = Overlap(record.fingerprint, shingles, other.fingerprint, other.fingerprint.set),
+                  let (measure, value) = duplicateMeasure(for: overlap)
             else { continue }
             if best == nil || Self.rank(measure, value) > Self.rank(best!.1, best!.2) {
                 best = (candidate, measure, value)

@@ -32,7 +32,7 @@ public struct Explanation: Sendable {
         var frequencies = DocumentFrequencies()
         var sides: [Side] = []
         var bags: [TermBag] = []
-        var sets: [(ShingleSet, Signature)] = []
+        var sets: [(Fingerprint, Signature)] = []
         for (name, article, _) in [leftArticle, rightArticle] {
             let title = tokenizer.tokenize(article.title)
             let body = tokenizer.tokenize(article.body)
@@ -42,12 +42,12 @@ public struct Explanation: Sendable {
             frequencies.observe(bag.counts.keys)
             bags.append(bag)
             sets.append(fingerprint)
-            sides.append(Side(name: name, title: article.title, words: tokens.count, shingles: fingerprint.shingles.count))
+            sides.append(Side(name: name, title: article.title, words: tokens.count, shingles: fingerprint.fingerprint.set.count))
         }
         left = sides[0]
         right = sides[1]
         sameBytes = leftArticle.sha256 == rightArticle.sha256
-        overlap = sets[0].0.overlap(with: sets[1].0)
+        overlap = Overlap(sets[0].0, sets[0].0.set, sets[1].0, sets[1].0.set)
         estimatedJaccard = sets[0].1.estimatedJaccard(with: sets[1].1)
         let lsh = LSHIndex(bands: configuration.bands, rows: configuration.rows)
         agreeingBands = (0..<configuration.bands).filter {
@@ -74,7 +74,7 @@ public struct Explanation: Sendable {
         var lines: [String] = []
         for (label, side) in [("A", left), ("B", right)] {
             lines.append("\(label): \(side.name)  \"\(side.title)\"")
-            lines.append("   \(side.words) words, \(side.shingles) distinct \(c.shingleSize)-word shingles")
+            lines.append("   \(side.words) words, \(side.shingles) distinct shingles of \(c.shingleSize) content words")
         }
         lines.append("")
         lines.append("same bytes (SHA-256)      \(sameBytes ? "yes" : "no")")
@@ -83,13 +83,13 @@ public struct Explanation: Sendable {
         lines.append("estimated Jaccard         \(number(estimatedJaccard))   (MinHash, \(c.signatureSlots) slots)")
         lines.append("LSH bands agreeing        \(agreeingBands) of \(c.bands) (\(c.rows) rows each): "
             + (agreeingBands > 0 ? "a candidate pair" : "not a candidate by LSH"))
-        lines.append("A contained in B          \(number(overlap.leftContainment))")
+        lines.append("A contained in B          \(number(overlap.leftContainment))   (share of A's content words in shingles B has)")
         lines.append("B contained in A          \(number(overlap.rightContainment))   (duplicate at >= "
             + "\(c.containmentThreshold) for the shorter text, if it has >= \(c.minimumContainmentShingles) shingles)")
         lines.append("story similarity          \(number(storySimilarity))   (joins a story at >= \(c.storyThreshold))")
         lines.append("terms they share most     " + (sharedTerms.isEmpty ? "(none)" : sharedTerms.joined(separator: ", ")))
         lines.append("")
-        let shorter = overlap.leftCount <= overlap.rightCount ? "A" : "B"
+        let shorter = overlap.leftIsShorter ? "A" : "B"
         switch duplicate {
         case (.exact, _)?:
             lines.append("decision: DUPLICATE. The files hold the same bytes.")

@@ -13,18 +13,18 @@ public struct Shingler: Sendable {
         self.size = size
     }
 
-    /// The hash of every run of `size` consecutive words, in text order, repeats included.
+    /// The shingles of `tokens` in reading order.
     ///
     /// A text shorter than a shingle still has one shingle, made of all its words, so that short
     /// texts (headlines) can match each other.
-    public func shingleHashes(of tokens: [Token]) -> [UInt64] {
+    public func fingerprint(of tokens: [Token]) -> Fingerprint {
         var words: [UInt64] = []
         words.reserveCapacity(tokens.count)
         for token in tokens where !StopWords.set.contains(token.hash) {
             words.append(Spelling.canonicalize(token.hash))
         }
         if words.isEmpty { words = tokens.map(\.hash) }
-        guard !words.isEmpty else { return [] }
+        guard !words.isEmpty else { return Fingerprint(sequence: [], width: size) }
         let width = min(size, words.count)
         var hashes: [UInt64] = []
         hashes.reserveCapacity(words.count - width + 1)
@@ -35,7 +35,43 @@ public struct Shingler: Sendable {
                 hashes.append(Hashing.mix(hash))
             }
         }
-        return hashes
+        return Fingerprint(sequence: hashes, width: width)
+    }
+}
+
+/// A text's shingles in reading order: what both exact measures are computed from.
+public struct Fingerprint: Sendable, Hashable {
+    /// Shingle hashes, one per position, repeats included.
+    public let sequence: [UInt64]
+    /// Words per shingle in this text (fewer than the shingle size for very short texts).
+    public let width: Int
+
+    public init(sequence: [UInt64], width: Int) {
+        self.sequence = sequence
+        self.width = width
+    }
+
+    /// The content words the shingles span.
+    public var wordCount: Int { sequence.isEmpty ? 0 : sequence.count + width - 1 }
+
+    /// The distinct shingles, sorted.
+    public var set: ShingleSet { ShingleSet(sequence) }
+
+    /// The share of this text's content words that lie in at least one shingle `other` also has.
+    ///
+    /// A copy-edited word breaks every shingle it is part of, but the words around it stay covered by
+    /// the shingles on either side, so coverage falls by about the share of words edited, where the
+    /// share of shared shingles falls by up to `width` times as much.
+    public func coverage(in other: ShingleSet) -> Double {
+        guard !sequence.isEmpty else { return 0 }
+        var covered = 0
+        var lastMatch = Int.min
+        for word in 0..<wordCount {
+            // The shingle at `word` (if any) is the last one that can cover it.
+            if word < sequence.count, other.contains(sequence[word]) { lastMatch = word }
+            if lastMatch != Int.min && word - lastMatch < width { covered += 1 }
+        }
+        return Double(covered) / Double(wordCount)
     }
 }
 
@@ -55,9 +91,17 @@ public struct ShingleSet: Sendable, Hashable {
         hashes = sorted
     }
 
-    init(sortedUnique: [UInt64]) { hashes = sortedUnique }
-
     public var count: Int { hashes.count }
+
+    /// Whether the set holds `hash` (binary search).
+    public func contains(_ hash: UInt64) -> Bool {
+        var low = 0, high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == hash
+    }
 
     /// The number of shingles both sets hold.
     public func intersectionCount(with other: ShingleSet) -> Int {
@@ -72,31 +116,41 @@ public struct ShingleSet: Sendable, Hashable {
             }
         }
     }
-
-    /// Exact overlap of two shingle sets.
-    public func overlap(with other: ShingleSet) -> Overlap {
-        Overlap(common: intersectionCount(with: other), leftCount: count, rightCount: other.count)
-    }
 }
 
-/// How much two shingle sets share, measured exactly.
+/// How much two texts share, measured exactly on their shingles.
 public struct Overlap: Sendable, Hashable {
+    /// Distinct shingles both texts hold.
     public var common: Int
-    public var leftCount: Int
-    public var rightCount: Int
+    public var leftShingles: Int
+    public var rightShingles: Int
+    public var leftWords: Int
+    public var rightWords: Int
+    /// Share of the left text's words that the right text holds (see `Fingerprint.coverage(in:)`).
+    public var leftContainment: Double
+    /// Share of the right text's words that the left text holds.
+    public var rightContainment: Double
 
-    /// |A ∩ B| / |A ∪ B|.
+    public init(_ left: Fingerprint, _ leftSet: ShingleSet, _ right: Fingerprint, _ rightSet: ShingleSet) {
+        common = leftSet.intersectionCount(with: rightSet)
+        leftShingles = leftSet.count
+        rightShingles = rightSet.count
+        leftWords = left.wordCount
+        rightWords = right.wordCount
+        leftContainment = left.coverage(in: rightSet)
+        rightContainment = right.coverage(in: leftSet)
+    }
+
+    /// |A ∩ B| / |A ∪ B| of the shingle sets.
     public var jaccard: Double {
-        let union = leftCount + rightCount - common
+        let union = leftShingles + rightShingles - common
         return union == 0 ? 0 : Double(common) / Double(union)
     }
 
-    /// |A ∩ B| / |A|: how much of the left text the right one holds.
-    public var leftContainment: Double { leftCount == 0 ? 0 : Double(common) / Double(leftCount) }
-    /// |A ∩ B| / |B|: how much of the right text the left one holds.
-    public var rightContainment: Double { rightCount == 0 ? 0 : Double(common) / Double(rightCount) }
+    /// Whether the left text is the shorter one (by words).
+    public var leftIsShorter: Bool { leftWords <= rightWords }
     /// How much of the shorter text the longer one holds.
-    public var containmentOfShorter: Double { max(leftContainment, rightContainment) }
-    /// The shingle count of the shorter text.
-    public var shorterCount: Int { min(leftCount, rightCount) }
+    public var containmentOfShorter: Double { leftIsShorter ? leftContainment : rightContainment }
+    /// The distinct shingle count of the shorter text.
+    public var shorterShingles: Int { leftIsShorter ? leftShingles : rightShingles }
 }
