@@ -87,7 +87,7 @@ public enum ArticleParser {
     }
 
     private static func parseText(_ text: String) throws(ArticleRejection) -> ParsedArticle {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var headers: [String: String] = [:]
         var headerLines = 0
         for line in lines {

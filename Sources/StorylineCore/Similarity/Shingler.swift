@@ -103,6 +103,13 @@ public struct ShingleSet: Sendable, Hashable {
         return low < hashes.count && hashes[low] == hash
     }
 
+    /// |A ∩ B| / |A ∪ B|.
+    public func jaccard(with other: ShingleSet) -> Double {
+        let common = intersectionCount(with: other)
+        let union = count + other.count - common
+        return union == 0 ? 0 : Double(common) / Double(union)
+    }
+
     /// The number of shingles both sets hold.
     public func intersectionCount(with other: ShingleSet) -> Int {
         hashes.withUnsafeBufferPointer { left in
