@@ -16,26 +16,29 @@ struct Storyline: ParsableCommand {
     )
 }
 
-/// The engine's tunables, shared by every subcommand that runs the engine.
+private let defaults = EngineConfiguration()
+
+/// The engine's tunables, shared by every subcommand that runs the engine; defaults come from
+/// `EngineConfiguration`.
 struct EngineOptions: ParsableArguments {
     @Option(help: "Words per shingle.")
-    var shingleSize = 5
+    var shingleSize = defaults.shingleSize
     @Option(help: "MinHash slots per signature.")
-    var signatureSlots = 128
+    var signatureSlots = defaults.signatureSlots
     @Option(help: "LSH bands (bands × rows must not exceed the slots).")
-    var bands = 16
+    var bands = defaults.bands
     @Option(help: "Slots per LSH band.")
-    var rows = 8
+    var rows = defaults.rows
     @Option(help: "Exact Jaccard at or above which two texts are near-duplicates.")
-    var jaccardThreshold = 0.8
+    var jaccardThreshold = defaults.jaccardThreshold
     @Option(help: "Share of the shorter text found in the longer at or above which they are near-duplicates.")
-    var containmentThreshold = 0.9
+    var containmentThreshold = defaults.containmentThreshold
     @Option(help: "Similarity to a story at or above which an article joins it.")
-    var storyThreshold = 0.25
+    var storyThreshold = defaults.storyThreshold
     @Option(help: "Days of coverage gap after which a story takes no new articles.")
-    var storyWindowDays = 7.0
+    var storyWindowDays = defaults.storyWindowDays
     @Option(help: "Days after which coverage leaves the index.")
-    var horizonDays = 30.0
+    var horizonDays = defaults.horizonDays
     @Option(help: "Largest article file read, in bytes.")
     var maxFileBytes = ArticleFile.defaultSizeLimit
 

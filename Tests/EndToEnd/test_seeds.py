@@ -1,5 +1,7 @@
 """The seeds: five articles about one story, none a copy of another."""
 
+import hashlib
+
 import support
 
 
@@ -19,8 +21,6 @@ def test_seeds_make_one_story_of_five_articles():
 
 
 def test_seed_article_fields_describe_the_file():
-    import hashlib
-
     path = support.seed(0)
     (event,) = support.ingest(path)
 

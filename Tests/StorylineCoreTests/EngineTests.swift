@@ -35,7 +35,7 @@ import Testing
                 Issue.record("expected story_extended, got \(verdict)")
                 continue
             }
-            #expect(similarity >= 0.25)
+            #expect(similarity >= EngineConfiguration().storyThreshold)
             #expect(terms.contains("carney"))
         }
     }

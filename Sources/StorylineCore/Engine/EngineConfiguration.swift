@@ -18,7 +18,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// One shingle in this many is filed in the containment index.
     public var containmentSampling = 16
     /// Similarity to a story's profile at or above which an article joins it.
-    public var storyThreshold = 0.25
+    public var storyThreshold = 0.15
     /// A story takes new articles while it has coverage this close in time (days).
     public var storyWindowDays = 7.0
     /// Coverage older than this (days behind the newest article) leaves the index.
@@ -53,7 +53,7 @@ public struct EngineConfiguration: Sendable, Hashable {
         try require((1...1024).contains(containmentSampling), "containment_sampling", containmentSampling,
                     "use a whole number from 1 to 1024 (16 is the default)")
         try require(storyThreshold > 0 && storyThreshold <= 1, "story_threshold", storyThreshold,
-                    "use a number in (0, 1] (0.25 is the default)")
+                    "use a number in (0, 1] (0.15 is the default)")
         try require(storyWindowDays > 0, "story_window_days", storyWindowDays,
                     "use a positive number of days (7 is the default)")
         try require(horizonDays >= storyWindowDays, "horizon_days", horizonDays,
