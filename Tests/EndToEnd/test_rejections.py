@@ -168,7 +168,8 @@ def test_bad_input_gets_one_rejected_line_between_good_ones(tmp_path, case):
 
     events = support.ingest("--max-file-bytes", SIZE_LIMIT, storm_report(tmp_path, 0), bad, storm_report(tmp_path, 1))
 
-    assert [event["event"] for event in events] == ["story_started", "rejected", "story_extended"]
+    assert [event["event"] == "rejected" for event in events] == [False, True, False]
+    assert events[0]["event"] == "story_started"
     rejected = events[1]
     assert rejected["code"] == code, rejected
     assert rejected["file"] == bad.name
@@ -185,8 +186,124 @@ def test_every_input_gets_exactly_one_line_in_the_order_given(tmp_path):
     assert len(events) == len(inputs)
     names = [event["file"] if event["event"] == "rejected" else event["article"]["file"] for event in events]
     assert names == [path.name for path in inputs]
-    assert [event["event"] for event in events if event["event"] != "rejected"] == [
-        "story_started", "story_extended", "story_extended"]
+    assert all(events[names.index(path.name)]["event"] != "rejected" for path in good)
+    assert sum(event["event"] == "rejected" for event in events) == len(bad)
+
+
+def test_a_file_at_the_size_limit_is_read(tmp_path):
+    text = "Storm words " * 200
+    at_limit = support.write(tmp_path / "at_limit.txt", text[:SIZE_LIMIT])
+    over = support.write(tmp_path / "over.txt", text[: SIZE_LIMIT + 1])
+
+    events = support.ingest("--max-file-bytes", SIZE_LIMIT, at_limit, over)
+
+    assert events[0]["event"] == "story_started"
+    assert (events[1]["event"], events[1]["code"]) == ("rejected", "too_large")
+    assert str(SIZE_LIMIT) in events[1]["reason"]
+
+
+def test_a_fifo_does_not_hang_the_run(tmp_path):
+    fifo = make_fifo(tmp_path)
+
+    result = support.run_storyline("ingest", fifo)  # run_storyline times out rather than hang
+
+    assert result.returncode == 0
+    (event,) = result.events
+    assert (event["event"], event["code"], event["file"]) == ("rejected", "not_regular_file", "pipe.txt")
+
+
+STRANGE_NAMES = [
+    "with spaces in it.txt",
+    "line\nbreak.txt",
+    "tab\tand \"quotes\" and \\backslash.txt",
+    "caf\u00e9 \u65e5\u672c\u8a9e \U0001F4F0.txt",
+    "control\x01\x1fchars.md",
+    "\u2028separator\u2029.txt",
+    "no_extension",
+    ".hidden.txt",
+    "UPPER.TXT",
+]
+
+
+def test_strange_file_names_give_valid_lines_with_the_base_name(tmp_path):
+    directory = tmp_path / "sub dir\nwith newline"
+    directory.mkdir()
+    articles = []
+    for index, name in enumerate(STRANGE_NAMES):
+        text = f"Article number {index} about the strange names of files.\n\nIt has a body of its own, {name!r}.\n"
+        articles.append(support.write(directory / name, text))
+    rejected = support.write(directory / "r\u00e9sum\u00e9 with\nnewline.pdf", "not an article\n")
+
+    result = support.run_storyline("ingest", *articles, rejected)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(b"\n") == len(articles) + 1
+    events = result.events
+    assert [event["article"]["file"] for event in events[:-1]] == STRANGE_NAMES
+    assert all(event["event"] != "rejected" for event in events[:-1])
+    assert (events[-1]["event"], events[-1]["file"]) == ("rejected", rejected.name)
+
+
+@pytest.mark.xfail(reason=(
+    "BUG: a file whose name is not valid UTF-8 cannot be ingested. The path argument is decoded lossily "
+    "(the bad byte becomes U+FFFD) before open(), so the real file is never found, and the timeline says "
+    "code unreadable, reason \"the file vanished before it could be read\", although it is a readable regular "
+    "text file."
+))
+def test_a_file_name_that_is_not_utf8_is_still_read(tmp_path):
+    name = b"latin1_caf\xe9.txt"
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), name)))
+    path.write_text("A short article whose file name is in Latin-1.\n")
+
+    result = support.run_storyline("ingest", path)
+
+    assert result.returncode == 0
+    (event,) = result.events  # valid UTF-8 JSON even so
+    assert event["event"] == "story_started", event
+
+
+STORM_REPORTS = [
+    "Storm Aldric floods western coast\n\n"
+    "Storm Aldric brought gales and flooding to the western coast overnight. Thousands of homes lost power "
+    "as Storm Aldric moved inland, and rail services between Porthaven and Kellsbridge were suspended.\n\n"
+    "Forecasters said gusts reached 140 km/h on exposed headlands near Porthaven.\n",
+    "Kellsbridge cleans up after Storm Aldric\n\n"
+    "Emergency crews in Kellsbridge spent Tuesday pumping water from streets flooded by Storm Aldric. "
+    "Power was restored to most homes on the western coast, but the Porthaven rail line stays closed while "
+    "engineers inspect a bridge damaged by the gales.\n",
+    "Storm Aldric damage bill rises\n\n"
+    "Insurers expect claims worth millions after Storm Aldric tore roofs from homes along the western coast. "
+    "Farmers near Porthaven and Kellsbridge reported flooded fields after the gales, and the council opened "
+    "two shelters.\n",
+]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_gets_one_rejected_line_between_good_ones(tmp_path, case):
+    make, code = BAD_INPUTS[case]
+    bad = make(tmp_path)
+
+    events = support.ingest("--max-file-bytes", SIZE_LIMIT, storm_report(tmp_path, 0), bad, storm_report(tmp_path, 1))
+
+    assert [event["event"] == "rejected" for event in events] == [False, True, False]
+    assert events[0]["event"] == "story_started"
+    rejected = events[1]
+    assert rejected["code"] == code, rejected
+    assert rejected["file"] == bad.name
+    assert rejected["reason"].strip()
+
+
+def test_every_input_gets_exactly_one_line_in_the_order_given(tmp_path):
+    bad = [make(tmp_path) for make, _ in BAD_INPUTS.values() if make not in (make_socket, make_device)]
+    good = [storm_report(tmp_path, number) for number in range(3)]
+    inputs = [good[0], *bad[:10], good[1], *bad[10:], good[2]]
+
+    events = support.ingest("--max-file-bytes", SIZE_LIMIT, *inputs)
+
+    assert len(events) == len(inputs)
+    names = [event["file"] if event["event"] == "rejected" else event["article"]["file"] for event in events]
+    assert names == [path.name for path in inputs]
+    assert all(events[names.index(path.name)]["event"] != "rejected" for path in good)
     assert sum(event["event"] == "rejected" for event in events) == len(bad)
 
 
@@ -275,5 +392,5 @@ STORM_REPORTS = [
 
 
 def storm_report(directory: Path, number: int) -> Path:
-    """One of three short reports on one storm: together one story, none a copy of another."""
+    """One of three short reports on one storm, none a copy of another."""
     return support.write(directory / f"storm_{number}.txt", STORM_REPORTS[number])
