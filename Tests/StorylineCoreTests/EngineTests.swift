@@ -141,3 +141,24 @@ import Testing
         }
     }
 }
+
+@Suite struct EngineRestoreTests {
+    @Test func restoringRecordedJudgementsRebuildsTheSameState() throws {
+        var tokenizer = Tokenizer()
+        var texts = try (0..<5).map { try Fixtures.seed($0) }
+        texts.insert(Fixtures.weatherStory, at: 2)
+        texts.append(String(texts[0].prefix(texts[0].count / 2)))
+        let submissions = texts.map { Fixtures.submission(body: $0, tokenizer: &tokenizer) }
+        var original = try Engine()
+        let judgements = try submissions.map { try original.judge($0) }
+
+        var restored = try Engine()
+        for (submission, judgement) in zip(submissions, judgements) { try restored.restore(submission, as: judgement) }
+
+        // The next article is judged the same way by both.
+        let next = Fixtures.submission(body: String(texts[3].prefix(texts[3].count * 2 / 3)), tokenizer: &tokenizer)
+        #expect(try original.judge(next) == restored.judge(next))
+        let fresh = Fixtures.submission(body: texts[4].replacingOccurrences(of: "Carney", with: "The prime minister"), tokenizer: &tokenizer)
+        #expect(try original.judge(fresh) == restored.judge(fresh))
+    }
+}

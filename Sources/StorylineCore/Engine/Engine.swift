@@ -129,12 +129,26 @@ public struct Engine: Sendable {
     ///
     /// - Throws: `ArticleRejection` with code `empty` when no words are left once furniture is removed.
     public mutating func judge(_ submission: Submission) throws(ArticleRejection) -> Judgement {
+        try process(submission, recorded: nil)
+    }
+
+    /// Remembers an article judged in an earlier run, exactly as it was judged then.
+    ///
+    /// The daemon rebuilds its indexes at start-up by restoring every article within the horizon, in
+    /// the order they were judged; the indexes, story profiles and learned weights end as they were.
+    ///
+    /// - Throws: `ArticleRejection` when the text holds no words (it cannot have been judged).
+    public mutating func restore(_ submission: Submission, as judgement: Judgement) throws(ArticleRejection) {
+        _ = try process(submission, recorded: judgement)
+    }
+
+    private mutating func process(_ submission: Submission, recorded: Judgement?) throws(ArticleRejection) -> Judgement {
         let (tokens, ranges) = content(of: submission.body)
         guard !tokens.isEmpty else {
             throw ArticleRejection(.empty, "the text holds no words once page furniture is removed")
         }
-        let number = UInt32(truncatingIfNeeded: nextArticle)
-        nextArticle += 1
+        let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
+        nextArticle = max(nextArticle, Int(number) + 1)
         let (fingerprint, signature) = fingerprint(of: tokens)
         let shingles = fingerprint.set
         let sample = containment.sample(of: shingles)
@@ -143,8 +157,17 @@ public struct Engine: Sendable {
             postedTerms: [], sha256: submission.sha256)
 
         let judgement: Judgement
-        if let (original, measure, similarity) = nearestDuplicate(sha256: submission.sha256, record: record, shingles: shingles) {
-            record.story = articles[original]!.story
+        let duplicate: (UInt32, DuplicateMeasure, Double)?
+        switch recorded?.verdict {
+        case nil:
+            duplicate = nearestDuplicate(sha256: submission.sha256, record: record, shingles: shingles)
+        case let .duplicate(original, measure, similarity)?:
+            duplicate = (UInt32(truncatingIfNeeded: original), measure, similarity)
+        default:
+            duplicate = nil
+        }
+        if let (original, measure, similarity) = duplicate {
+            record.story = recorded?.story ?? articles[original]!.story
             stories.cover(record.story, at: submission.time)
             judgement = Judgement(
                 article: Int(number), story: record.story, words: tokens.count,
@@ -153,8 +176,17 @@ public struct Engine: Sendable {
             let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
             frequencies.observe(bag.counts.keys)
             let vector = TermVector(bag, frequencies: frequencies)
-            if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
-               match.similarity >= configuration.storyThreshold {
+            if let recorded {
+                record.story = recorded.story
+                nextStory = max(nextStory, recorded.story + 1)
+                if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
+                    stories.start(record.story, article: number, vector: vector, at: submission.time)
+                } else {
+                    stories.add(number, vector: vector, to: record.story, at: submission.time)
+                }
+                judgement = recorded
+            } else if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
+                      match.similarity >= configuration.storyThreshold {
                 record.story = match.story
                 stories.add(number, vector: vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
