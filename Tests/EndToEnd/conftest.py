@@ -2,16 +2,18 @@
 
 import sys
 
-sys.dont_write_bytecode = True  # keep the repository clean of __pycache__ where we can
+sys.dont_write_bytecode = True  # keep the repository free of __pycache__
 
 import pytest  # noqa: E402
 
 import support  # noqa: E402
 
 
-@pytest.fixture(scope="session", autouse=True)
-def storyline_binary():
+def pytest_sessionstart(session):
     path = support.binary_path()
     if not path.is_file():
-        pytest.fail(f"no storyline binary at {path}: run `swift build` first, or set STORYLINE_BIN", pytrace=False)
-    return path
+        pytest.exit(f"no storyline binary at {path}: run `swift build` first, or set STORYLINE_BIN", returncode=1)
+
+
+def pytest_report_header(config):
+    return f"storyline binary: {support.binary_path()}"

@@ -31,6 +31,24 @@ EXPECTED_MEASURE = {
     "quotes_swapped_and_crlf": {"jaccard"},
 }
 
+
+def test_the_copies_are_what_they_claim():
+    text = support.seed(0).read_text(encoding="utf-8")
+    words = text.split()
+
+    edited = support.replace_every_nth_word(text, 33).split()
+    changed = sum(a != b for a, b in zip(words, edited))
+    assert len(edited) == len(words) and 0.025 <= changed / len(words) <= 0.035
+
+    half = support.first_half_by_words(text).split()
+    assert half == words[: len(words) // 2]
+
+    swapped = support.swap_quotes_crlf(text)
+    curly = text.count("\u201c") + text.count("\u201d")
+    assert curly > 0 and swapped.count('"') >= curly and swapped.count("\u2019") == text.count("'")
+    assert '"' in swapped and "\r\n" in swapped and "\n" not in swapped.replace("\r\n", "")
+
+
 @pytest.mark.parametrize("variant", list(COPIES))
 def test_near_copy_of_a_seed_is_its_duplicate(tmp_path, variant):
     original = support.seed(0)
@@ -117,3 +135,17 @@ def test_duplicate_of_a_later_story_article_carries_that_story(tmp_path):
     assert copy["event"] == "duplicate"
     assert copy["duplicate_of"] == started["article"]["id"]
     assert copy["story"] == started["story"] != events[0]["story"]
+
+
+def test_straight_quoted_original_and_its_curly_quoted_copy(tmp_path):
+    """The other direction of the quote swap: straight quotes in the original, curly in the copy."""
+    straight_text = support.swap_quotes_crlf(support.seed(0).read_text(encoding="utf-8")).replace("\r\n", "\n")
+    assert "\u201c" not in straight_text and '"' in straight_text
+    straight = support.write(tmp_path / "straight.txt", straight_text)
+    curly = support.write(tmp_path / "curly.txt", support.swap_quotes_crlf(straight_text))
+    assert "\u201c" in curly.read_text(encoding="utf-8")
+
+    first, second = support.ingest(straight, curly)
+
+    assert second["event"] == "duplicate"
+    assert second["duplicate_of"] == first["article"]["id"]

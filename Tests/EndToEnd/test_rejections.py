@@ -101,7 +101,7 @@ def make_fifo(directory: Path) -> Path:
 
 
 def make_symlink(directory: Path) -> Path:
-    target = support.write(directory / "target_dir_sibling.data", "A real article behind a link.\n")
+    target = support.write(directory / "real_article.txt", "A real article behind a link.\n")
     path = directory / "link.txt"
     path.symlink_to(target)
     return path
