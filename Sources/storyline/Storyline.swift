@@ -111,7 +111,12 @@ struct Explain: ParsableCommand {
                 throw ValidationError("\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
             }
         }
-        let explanation = try Explanation(load(fileA), load(fileB), configuration: engine.engineConfiguration)
+        let explanation: Explanation
+        do {
+            explanation = try Explanation(load(fileA), load(fileB), configuration: engine.engineConfiguration)
+        } catch let rejection as ArticleRejection {
+            throw ValidationError("not an article: \(rejection.reason) (\(rejection.code.rawValue))")
+        }
         print(explanation.text, terminator: "")
     }
 }

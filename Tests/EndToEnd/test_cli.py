@@ -118,13 +118,6 @@ def test_explain_a_file_that_is_not_an_article_says_why(tmp_path):
     assert "broken.json" in result.stderr and "malformed_json" in result.stderr
 
 
-@pytest.mark.xfail(reason=(
-    "BUG: explain compares a file that ingest rejects as empty. An empty file (or one of page furniture "
-    "only) is refused by ingest with code empty, but explain prints '0 words, 0 distinct shingles' and a "
-    "NOT-duplicates decision with exit status 0; two such files even show 'estimated Jaccard 1.000' and "
-    "'LSH bands agreeing 16 of 16: a candidate pair'. The empty check lives only in Engine.judge, which "
-    "explain does not call."
-))
 def test_explain_refuses_a_file_ingest_rejects_as_empty(tmp_path):
     empty = support.write(tmp_path / "empty.txt", b"")
 

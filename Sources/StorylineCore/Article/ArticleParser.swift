@@ -146,7 +146,8 @@ public enum ArticleParser {
         for line in body.split(whereSeparator: \.isNewline) {
             let words = tokenizer.tokenize(String(line))
             guard !words.tokens.isEmpty, !Boilerplate.isBuiltInFurniture(words.tokens[...]) else { continue }
-            return clean(String(line))
+            // A Markdown heading's marker is not part of the title.
+            return clean(String(line.drop { $0 == "#" || $0 == " " }))
         }
         return nil
     }

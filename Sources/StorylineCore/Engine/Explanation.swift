@@ -20,12 +20,13 @@ public struct Explanation: Sendable {
 
     /// Compares two parsed articles as a fresh engine would.
     ///
-    /// - Throws: `ConfigurationError` when the configuration cannot work.
+    /// - Throws: `ConfigurationError` when the configuration cannot work; `ArticleRejection` (code
+    ///   `empty`) when a text holds no words once furniture is removed, as `ingest` would reject it.
     public init(
         _ leftArticle: (name: String, article: ParsedArticle, sha256: String),
         _ rightArticle: (name: String, article: ParsedArticle, sha256: String),
         configuration: EngineConfiguration = EngineConfiguration()
-    ) throws(ConfigurationError) {
+    ) throws {
         let engine = try Engine(configuration: configuration)
         self.configuration = configuration
         var tokenizer = Tokenizer()
@@ -37,6 +38,9 @@ public struct Explanation: Sendable {
             let title = tokenizer.tokenize(article.title)
             let body = tokenizer.tokenize(article.body)
             let (tokens, ranges) = engine.content(of: body)
+            guard !tokens.isEmpty else {
+                throw ArticleRejection(.empty, "\(name) holds no words once page furniture is removed")
+            }
             let fingerprint = engine.fingerprint(of: tokens)
             let bag = TermBag(title: title, body: body, bodyRanges: ranges)
             frequencies.observe(bag.counts.keys)
@@ -61,7 +65,7 @@ public struct Explanation: Sendable {
             .sorted { $0.1 > $1.1 }
             .prefix(8)
             .compactMap { bags[0].spelling(of: $0.0) }
-        duplicate = sameBytes ? (.exact, 1) : (sides.contains { $0.shingles == 0 } ? nil : engine.duplicateMeasure(for: overlap))
+        duplicate = sameBytes ? (.exact, 1) : engine.duplicateMeasure(for: overlap)
     }
 
     /// The explanation as lines of text.
