@@ -27,6 +27,13 @@ public struct Judgement: Sendable, Hashable {
     /// Words of the body after furniture was removed.
     public var words: Int
     public var verdict: Verdict
+
+    public init(article: Int, story: Int, words: Int, verdict: Verdict) {
+        self.article = article
+        self.story = story
+        self.words = words
+        self.verdict = verdict
+    }
 }
 
 /// An article ready for judgement: its folded text and what the file said about it.

@@ -1,3 +1,4 @@
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,5 +66,72 @@ enum Syscalls {
 
     static func close(_ descriptor: Int32) {
         _ = Glibc.close(descriptor)
+    }
+
+    /// The names in a directory, without `.` and `..`.
+    static func directoryEntries(_ path: String) throws(SystemCallError) -> [String] {
+        guard let directory = opendir(path) else { throw SystemCallError(call: "opendir", path: path, errno: Glibc.errno) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Whether anything (a file, a link, a directory…) exists at `path`, without following links.
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Whether `path` is a directory (following links).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
+    static func makeDirectory(_ path: String) throws(SystemCallError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && Glibc.errno != EEXIST {
+                throw SystemCallError(call: "mkdir", path: prefix, errno: Glibc.errno)
+            }
+        }
+    }
+
+    /// Renames `from` to `to` unless `to` exists; false if it does.
+    static func renameWithoutReplacing(_ from: String, _ to: String) throws(SystemCallError) -> Bool {
+        if storyline_rename_noreplace(from, to) == 0 { return true }
+        if Glibc.errno == EEXIST { return false }
+        throw SystemCallError(call: "renameat2", path: from + " -> " + to, errno: Glibc.errno)
+    }
+
+    static func unlink(_ path: String) throws(SystemCallError) {
+        guard Glibc.unlink(path) == 0 else { throw SystemCallError(call: "unlink", path: path, errno: Glibc.errno) }
+    }
+
+    /// Makes a directory's entries (renames, new files) durable.
+    static func synchronizeDirectory(_ path: String) throws(SystemCallError) {
+        let descriptor = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(descriptor) }
+        try synchronize(descriptor, path: path)
+    }
+
+    static func truncate(_ descriptor: Int32, to length: Int, path: String) throws(SystemCallError) {
+        guard ftruncate(descriptor, off_t(length)) == 0 else {
+            throw SystemCallError(call: "ftruncate", path: path, errno: Glibc.errno)
+        }
+    }
+
+    /// Takes an exclusive advisory lock, or returns false when another process holds it.
+    static func lockExclusively(_ descriptor: Int32, path: String) throws(SystemCallError) -> Bool {
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+        if Glibc.errno == EWOULDBLOCK { return false }
+        throw SystemCallError(call: "flock", path: path, errno: Glibc.errno)
     }
 }

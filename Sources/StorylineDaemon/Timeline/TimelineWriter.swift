@@ -3,18 +3,18 @@ import StorylineCore
 import Glibc
 #endif
 
-/// Appends timeline lines to standard output or to a file, whole lines only.
+/// Appends timeline lines to standard output or to a file, whole lines only, durably.
 public final class TimelineWriter {
-    private let descriptor: Int32
-    private let path: String
-    private let ownsDescriptor: Bool
+    private var descriptor: Int32
+    public let path: String
+    private let isFile: Bool
     private var buffer: [UInt8] = []
 
     /// Writes to standard output.
     public init() {
         descriptor = STDOUT_FILENO
         path = "<stdout>"
-        ownsDescriptor = false
+        isFile = false
     }
 
     /// Creates `path` for a new timeline; an existing file is never overwritten.
@@ -23,28 +23,93 @@ public final class TimelineWriter {
     public init(creating path: String) throws(SystemCallError) {
         descriptor = try Syscalls.open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0o644)
         self.path = path
-        ownsDescriptor = true
+        isFile = true
+    }
+
+    /// Opens `path` for appending, creating it if needed: the daemon's timeline.
+    public init(appendingTo path: String) throws(SystemCallError) {
+        descriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        self.path = path
+        isFile = true
     }
 
     deinit {
-        if ownsDescriptor { Syscalls.close(descriptor) }
+        if isFile { Syscalls.close(descriptor) }
+    }
+
+    /// Opens the path again: after logrotate moved the file away, lines go to a new file at `path`.
+    public func reopen() throws(SystemCallError) {
+        guard isFile else { return }
+        let fresh = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        Syscalls.close(descriptor)
+        descriptor = fresh
+    }
+
+    /// Cuts off a torn last line (one without its newline) and returns the `seq` of the last whole
+    /// line, or nil for an empty file.
+    public func repairTornTail() throws(SystemCallError) -> Int? {
+        let size = Int(try Syscalls.fileStatus(descriptor, path: path).st_size)
+        guard size > 0 else { return nil }
+        let window = min(size, 1 << 20)
+        var tail = [UInt8](repeating: 0, count: window)
+        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
+        guard count == window else { throw SystemCallError(call: "pread", path: path, errno: count < 0 ? errno : EIO) }
+        guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else {
+            if size <= window { try Syscalls.truncate(descriptor, to: 0, path: path) }
+            return nil
+        }
+        if lastNewline != window - 1 {
+            try Syscalls.truncate(descriptor, to: size - window + lastNewline + 1, path: path)
+            try Syscalls.synchronize(descriptor, path: path)
+        }
+        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return Self.seq(ofLine: tail[lineStart..<lastNewline])
+    }
+
+    /// The `seq` of a timeline line: it is the first key, `{"seq":N,`.
+    static func seq(ofLine line: ArraySlice<UInt8>) -> Int? {
+        let prefix = Array(#"{"seq":"#.utf8)
+        guard line.starts(with: prefix) else { return nil }
+        var value = 0
+        var sawDigit = false
+        for byte in line.dropFirst(prefix.count) {
+            guard byte >= 0x30 && byte <= 0x39 else { break }
+            value = value * 10 + Int(byte - 0x30)
+            sawDigit = true
+        }
+        return sawDigit ? value : nil
     }
 
     /// Queues one event; lines reach the file in `flush()` or when the buffer fills.
     public func append(_ event: TimelineEvent) throws(SystemCallError) {
-        buffer.append(contentsOf: event.jsonLine.utf8)
+        try append(line: event.jsonLine)
+    }
+
+    /// Queues a line that already ends with its newline.
+    public func append(line: String) throws(SystemCallError) {
+        buffer.append(contentsOf: line.utf8)
         if buffer.count >= 256 * 1024 { try flush() }
     }
 
     /// Writes every queued line and, for a file, makes it durable.
+    ///
+    /// A failed write is cut back to the last whole line, so the file never ends in a torn line.
     public func flush() throws(SystemCallError) {
         guard !buffer.isEmpty else { return }
         let failure: SystemCallError? = buffer.withUnsafeBytes { bytes in
             do throws(SystemCallError) { try Syscalls.writeAll(descriptor, bytes, path: path) } catch { return error }
             return nil
         }
-        if let failure { throw failure }
+        if let failure {
+            if isFile { _ = try? repairTornTail() }
+            throw failure
+        }
         buffer.removeAll(keepingCapacity: true)
-        if ownsDescriptor { try Syscalls.synchronize(descriptor, path: path) }
+        if isFile { try Syscalls.synchronize(descriptor, path: path) }
+    }
+
+    /// Drops lines queued but not yet written.
+    public func discardQueued() {
+        buffer.removeAll(keepingCapacity: true)
     }
 }

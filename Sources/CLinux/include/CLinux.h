@@ -1,0 +1,19 @@
+#ifndef STORYLINE_CLINUX_H
+#define STORYLINE_CLINUX_H
+
+// Linux calls that Swift's Glibc module does not import: signalfd and renameat2.
+
+#include <signal.h>
+#include <sys/signalfd.h>
+
+/// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread and returns a signalfd that reads them,
+/// or -1 with errno set.
+int storyline_signalfd_open(void);
+
+/// Reads one pending signal from a signalfd: its number, 0 if none is pending, -1 on error.
+int storyline_signalfd_read(int fd);
+
+/// Renames without replacing an existing target (renameat2 RENAME_NOREPLACE); -1 with errno set.
+int storyline_rename_noreplace(const char *from, const char *to);
+
+#endif

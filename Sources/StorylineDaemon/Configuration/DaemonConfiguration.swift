@@ -1,0 +1,128 @@
+import Foundation
+import StorylineCore
+import Yams
+
+/// Everything `storyline run` can be told: paths, limits and the engine's tunables.
+///
+/// Sources, later ones winning: the defaults here, the YAML file given with `--config`, the command
+/// line. Every key of the file is documented in docs/configuration.md and in `storyline run --help`.
+public struct DaemonConfiguration: Sendable, Hashable {
+    public var inbox = "./inbox"
+    public var state = "./.storyline"
+    public var timeline = "./timeline.jsonl"
+    /// Largest article file read, in bytes.
+    public var maxFileBytes = ArticleFile.defaultSizeLimit
+    /// Most files judged in one transaction and one fsync.
+    public var batchSize = 512
+    public var engine = EngineConfiguration()
+
+    public init() {}
+
+    /// The keys a configuration file may hold, with what each takes.
+    public static let keys: [(key: String, help: String)] = [
+        ("inbox", "directory watched for article files (default ./inbox)"),
+        ("state", "directory for the database, archive/ and rejected/ (default ./.storyline)"),
+        ("timeline", "the JSON Lines timeline file (default ./timeline.jsonl)"),
+        ("max_file_bytes", "largest article file read, in bytes (default 10485760)"),
+        ("batch_size", "most files per transaction under a burst (default 512)"),
+        ("shingle_size", "words per shingle (default 5)"),
+        ("signature_slots", "MinHash slots (default 128)"),
+        ("bands", "LSH bands (default 16)"),
+        ("rows", "slots per LSH band (default 8)"),
+        ("jaccard_threshold", "near-duplicate at Jaccard >= this (default 0.8)"),
+        ("containment_threshold", "near-duplicate at containment >= this (default 0.9)"),
+        ("minimum_containment_shingles", "shorter texts are judged by Jaccard only (default 25)"),
+        ("story_threshold", "joins a story at similarity >= this (default 0.15)"),
+        ("story_window_days", "a story takes articles within this many days of its coverage (default 7)"),
+        ("horizon_days", "coverage older than this leaves the index (default 30)"),
+        ("boilerplate_stories", "a short line seen in this many stories is furniture (default 4)"),
+    ]
+
+    /// Applies the YAML configuration file at `path` over these values.
+    ///
+    /// - Throws: `DaemonConfigurationError` naming the file, the key and what is allowed.
+    public mutating func apply(file path: String) throws(DaemonConfigurationError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw DaemonConfigurationError(path: path, key: nil, message: "cannot be read: \(error.localizedDescription)")
+        }
+        let loaded: Any?
+        do { loaded = try Yams.load(yaml: text) } catch {
+            throw DaemonConfigurationError(path: path, key: nil, message: "is not valid YAML: \(error)")
+        }
+        guard let loaded else { return }
+        guard let values = loaded as? [String: Any] else {
+            throw DaemonConfigurationError(path: path, key: nil, message: "must be a mapping of `key: value` lines")
+        }
+        for (key, value) in values {
+            try set(key, value, path: path)
+        }
+    }
+
+    private mutating func set(_ key: String, _ value: Any, path: String) throws(DaemonConfigurationError) {
+        func fail(_ expected: String) -> DaemonConfigurationError {
+            DaemonConfigurationError(path: path, key: key, message: "is \(value), but must be \(expected)")
+        }
+        func string() throws(DaemonConfigurationError) -> String {
+            guard let text = value as? String, !text.isEmpty else { throw fail("a path") }
+            return text
+        }
+        func integer() throws(DaemonConfigurationError) -> Int {
+            guard let number = value as? Int else { throw fail("a whole number") }
+            return number
+        }
+        func number() throws(DaemonConfigurationError) -> Double {
+            if let number = value as? Double { return number }
+            if let number = value as? Int { return Double(number) }
+            throw fail("a number")
+        }
+        switch key {
+        case "inbox": inbox = try string()
+        case "state": state = try string()
+        case "timeline": timeline = try string()
+        case "max_file_bytes": maxFileBytes = try integer()
+        case "batch_size": batchSize = try integer()
+        case "shingle_size": engine.shingleSize = try integer()
+        case "signature_slots": engine.signatureSlots = try integer()
+        case "bands": engine.bands = try integer()
+        case "rows": engine.rows = try integer()
+        case "jaccard_threshold": engine.jaccardThreshold = try number()
+        case "containment_threshold": engine.containmentThreshold = try number()
+        case "minimum_containment_shingles": engine.minimumContainmentShingles = try integer()
+        case "story_threshold": engine.storyThreshold = try number()
+        case "story_window_days": engine.storyWindowDays = try number()
+        case "horizon_days": engine.horizonDays = try number()
+        case "boilerplate_stories": engine.boilerplateStories = try integer()
+        default:
+            throw DaemonConfigurationError(path: path, key: key, message: "is not a setting; the settings are: "
+                + Self.keys.map(\.key).joined(separator: ", "))
+        }
+    }
+
+    /// Checks every value.
+    ///
+    /// - Throws: `DaemonConfigurationError` for the first value that cannot work.
+    public func validate() throws(DaemonConfigurationError) {
+        do { try engine.validate() } catch {
+            throw DaemonConfigurationError(path: nil, key: error.key, message: "= \(error.value): \(error.advice)")
+        }
+        guard maxFileBytes >= 1 else {
+            throw DaemonConfigurationError(path: nil, key: "max_file_bytes", message: "= \(maxFileBytes): use a positive number of bytes")
+        }
+        guard (1...100_000).contains(batchSize) else {
+            throw DaemonConfigurationError(path: nil, key: "batch_size", message: "= \(batchSize): use 1 to 100000 (512 is the default)")
+        }
+    }
+}
+
+/// A configuration that cannot be used: which file, which key, and what to do.
+public struct DaemonConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var path: String?
+    public var key: String?
+    public var message: String
+
+    public var description: String {
+        let place = [path.map { "configuration file \($0)" }, key.map { "key \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        return (place.isEmpty ? "configuration" : place) + " " + message
+    }
+}

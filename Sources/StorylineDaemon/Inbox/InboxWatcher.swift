@@ -1,0 +1,78 @@
+import StorylineCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the inbox watch reports.
+public enum InboxChange: Sendable, Hashable {
+    /// A file was closed after writing, or renamed into the inbox.
+    case arrived(String)
+    /// The kernel's event queue overflowed: some events are lost; rescan the directory.
+    case overflow
+    /// The inbox itself was deleted, moved, or its file system unmounted.
+    case inboxGone
+}
+
+/// Watches the inbox with inotify for files that are complete: closed after writing or renamed in.
+public final class InboxWatcher {
+    public let directory: String
+    public let descriptor: Int32
+    private var watch: Int32 = -1
+    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    /// Arms the watch. Arm it before scanning the directory, so nothing dropped meanwhile is missed.
+    ///
+    /// - Throws: `SystemCallError`; for ENOSPC the message names the sysctl to raise.
+    public init(directory: String) throws(SystemCallError) {
+        self.directory = directory
+        descriptor = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
+        guard descriptor >= 0 else { throw SystemCallError(call: "inotify_init1", path: directory, errno: errno) }
+        try arm()
+    }
+
+    deinit { Syscalls.close(descriptor) }
+
+    /// Watches `directory` again (after it was recreated).
+    public func arm() throws(SystemCallError) {
+        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
+            | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
+        let result = inotify_add_watch(descriptor, directory, mask)
+        guard result >= 0 else {
+            throw SystemCallError(call: "inotify_add_watch", path: directory, errno: errno)
+        }
+        watch = result
+    }
+
+    /// Every change the kernel has queued; empty when none is pending.
+    public func changes() throws(SystemCallError) -> [InboxChange] {
+        var changes: [InboxChange] = []
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { return changes }
+                throw SystemCallError(call: "read", path: "inotify(\(directory))", errno: errno)
+            }
+            if count == 0 { return changes }
+            buffer.withUnsafeBytes { bytes in
+                var offset = 0
+                let headerSize = MemoryLayout<inotify_event>.size
+                while offset + headerSize <= count {
+                    let event = bytes.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameLength = Int(event.len)
+                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        changes.append(.overflow)
+                    } else if event.mask & (UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_UNMOUNT) | UInt32(IN_IGNORED)) != 0 {
+                        if event.wd == watch { changes.append(.inboxGone) }
+                    } else if nameLength > 0 {
+                        let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + headerSize + nameLength)])
+                        let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
+                        let name = String(decoding: nameBytes[0..<end], as: UTF8.self)
+                        changes.append(.arrived(name))
+                    }
+                    offset += headerSize + nameLength
+                }
+            }
+        }
+    }
+}

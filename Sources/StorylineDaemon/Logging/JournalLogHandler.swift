@@ -1,0 +1,139 @@
+import CSystemd
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A swift-log handler that writes native journal entries when stderr is the journal, `<N>`-prefixed
+/// lines under another service manager, and readable lines on a terminal.
+///
+/// Metadata becomes journal fields: `storyline.event` is `STORYLINE_EVENT`, `article.file` is
+/// `STORYLINE_FILE`, and so on (`fieldNames`); other keys become `STORYLINE_` plus the key in capitals.
+/// Values are sent with explicit lengths, so no article text can end a field or forge another.
+public struct JournalLogHandler: LogHandler {
+    public enum Destination: Sendable {
+        case journal
+        case prefixedStandardError
+        case terminal
+    }
+
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    public let destination: Destination
+    private let label: String
+
+    static let fieldNames: [String: String] = [
+        "timeline.event": "STORYLINE_EVENT",
+        "timeline.seq": "STORYLINE_SEQ",
+        "article.file": "STORYLINE_FILE",
+        "article.id": "STORYLINE_ARTICLE",
+        "story.id": "STORYLINE_STORY",
+        "article.duplicate_of": "STORYLINE_DUPLICATE_OF",
+    ]
+
+    public init(label: String, destination: Destination = Self.detectDestination()) {
+        self.label = label
+        self.destination = destination
+    }
+
+    /// The journal when `$JOURNAL_STREAM` names stderr; `<N>` lines under a manager; else a terminal.
+    public static func detectDestination() -> Destination {
+        let environment = ProcessInfo.processInfo.environment
+        if let stream = environment["JOURNAL_STREAM"] {
+            var status = stat()
+            if fstat(2, &status) == 0, stream == "\(status.st_dev):\(status.st_ino)" { return .journal }
+        }
+        if isatty(2) == 0 && (environment["INVOCATION_ID"] != nil || environment["NOTIFY_SOCKET"] != nil) {
+            return .prefixedStandardError
+        }
+        return .terminal
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: return 7
+        case .info: return 6
+        case .notice: return 5
+        case .warning: return 4
+        case .error: return 3
+        case .critical: return 2
+        }
+    }
+
+    public func log(event: LogEvent) {
+        var fields = metadata
+        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        let priority = Self.priority(event.level)
+        switch destination {
+        case .journal:
+            var entries = [
+                "MESSAGE=\(event.message)", "PRIORITY=\(priority)", "SYSLOG_IDENTIFIER=storyline",
+                "CODE_FILE=\(event.file)", "CODE_LINE=\(event.line)", "CODE_FUNC=\(event.function)",
+            ]
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                entries.append("\(Self.fieldName(key))=\(value)")
+            }
+            Self.send(entries)
+        case .prefixedStandardError:
+            Self.writeStandardError("<\(priority)>\(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
+        case .terminal:
+            let level = "\(event.level)".padding(toLength: 8, withPad: " ", startingAt: 0)
+            Self.writeStandardError("\(SystemClock.now()) \(level) \(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
+        }
+    }
+
+    static func fieldName(_ key: String) -> String {
+        if let known = fieldNames[key] { return known }
+        let cleaned = key.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        return "STORYLINE_" + String(cleaned)
+    }
+
+    private static func suffix(_ fields: Logger.Metadata) -> String {
+        fields.isEmpty ? "" : " " + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(oneLine("\($0.value)"))" }.joined(separator: " ")
+    }
+
+    /// Text with control characters escaped, so a log line stays one line and cannot move a terminal.
+    static func oneLine(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func send(_ entries: [String]) {
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for entry in entries {
+            let start = storage.count
+            storage.append(contentsOf: entry.utf8)
+            ranges.append(start..<storage.count)
+        }
+        storage.withUnsafeMutableBytes { bytes in
+            let vectors = ranges.map { iovec(iov_base: bytes.baseAddress! + $0.lowerBound, iov_len: $0.count) }
+            _ = sd_journal_sendv(vectors, Int32(vectors.count))
+        }
+    }
+
+    static func writeStandardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { if errno == EINTR { continue } else { return } }
+                offset += written
+            }
+        }
+    }
+}

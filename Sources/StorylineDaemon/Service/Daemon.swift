@@ -1,0 +1,488 @@
+import CLinux
+import Foundation
+import Logging
+import StorylineCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An error that stops the daemon, with what to do about it.
+public struct DaemonError: Error, CustomStringConvertible {
+    public var message: String
+    public var errno: Int32
+    public var description: String { message }
+}
+
+/// `storyline run`: watches the inbox, judges each complete file once, and keeps state, timeline and
+/// files consistent whatever moment the process dies at.
+///
+/// For each batch: one database transaction records the events and articles; the timeline lines are
+/// then appended and fsync'd; only then are the input files moved to `archive/` or `rejected/`. At
+/// start-up the daemon finishes whatever a crash interrupted: it cuts a torn last timeline line,
+/// appends committed lines the timeline lacks, and moves committed files still in the inbox, without a
+/// second event. One thread runs the loop; a stuck loop stops the watchdog pings.
+public final class Daemon {
+    private var configuration: DaemonConfiguration
+    private let configurationFile: String?
+    private let overrides: (inout DaemonConfiguration) -> Void
+    private let logger: Logger
+    private let notifier: ServiceNotifier
+    private let testStall: Duration?
+
+    private var store: StateStore!
+    private var timeline: TimelineWriter!
+    private var watcher: InboxWatcher?
+    private var engine: Engine
+    private var tokenizer = Tokenizer()
+    private var pending: Set<String> = []
+    private var unmovable: Set<String> = []
+    private var lastSeq = 0
+    private var timelineSeq = 0
+    private var counts = (articles: 0, stories: 0, duplicates: 0, rejected: 0)
+    private var lastStatus = ""
+    private var lastStatusTime = ContinuousClock.now - .seconds(10)
+    private var lastWatchdog = ContinuousClock.now
+    private var failure: String?
+    private var retryDelay: Duration = .milliseconds(250)
+    private var stopping = false
+    private var signals: Int32 = -1
+    private var lockDescriptor: Int32 = -1
+
+    private var archiveDirectory: String { configuration.state + "/archive" }
+    private var rejectedDirectory: String { configuration.state + "/rejected" }
+
+    /// - Parameters:
+    ///   - configuration: the defaults and the file already applied, then `overrides`.
+    ///   - configurationFile: the file to read again on SIGHUP.
+    ///   - overrides: command-line settings, applied again after every reload.
+    public init(
+        configuration: DaemonConfiguration, configurationFile: String?,
+        overrides: @escaping (inout DaemonConfiguration) -> Void, logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.configurationFile = configurationFile
+        self.overrides = overrides
+        self.logger = logger
+        notifier = ServiceNotifier()
+        engine = try Engine(configuration: configuration.engine)
+        let stall = ProcessInfo.processInfo.environment["STORYLINE_TEST_STALL_SECONDS"].flatMap(Double.init)
+        testStall = stall.map { .milliseconds(Int64($0 * 1000)) }
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    ///
+    /// - Returns: the exit status: 0 after a clean stop.
+    public func run() -> Int32 {
+        do {
+            try start()
+            try loop()
+            notifier.stopping(status: "stopped: \(statusCounts)")
+            logger.notice("stopped cleanly", metadata: ["timeline.seq": "\(lastSeq)"])
+            return 0
+        } catch let error as DaemonError {
+            notifier.failed(status: "failed: \(error.message)", errno: error.errno)
+            logger.critical("\(error.message)")
+            return 1
+        } catch {
+            notifier.failed(status: "failed: \(error)", errno: EIO)
+            logger.critical("\(error)")
+            return 1
+        }
+    }
+
+    // MARK: Start-up
+
+    private func start() throws {
+        signals = storyline_signalfd_open()
+        guard signals >= 0 else { throw DaemonError(message: "cannot set up signal handling: \(String(cString: strerror(errno)))", errno: errno) }
+        for directory in [configuration.state, archiveDirectory, rejectedDirectory] {
+            do { try Syscalls.makeDirectory(directory) } catch {
+                throw DaemonError(message: "cannot create the state directory \(directory): \(error). "
+                    + "Check that it is writable by this user, or choose another with --state.", errno: error.errno)
+            }
+        }
+        try lockState()
+        guard Syscalls.isDirectory(configuration.inbox) else {
+            throw DaemonError(message: "the inbox \(configuration.inbox) does not exist or is not a directory: "
+                + "create it (mkdir -p \(configuration.inbox)) or choose another with --inbox.", errno: ENOENT)
+        }
+        do { store = try StateStore(path: configuration.state + "/state.sqlite") } catch {
+            throw DaemonError(message: "cannot open the state database in \(configuration.state): \(error)", errno: EIO)
+        }
+        try restoreEngine()
+        do { timeline = try TimelineWriter(appendingTo: configuration.timeline) } catch {
+            throw DaemonError(message: "cannot open the timeline \(configuration.timeline): \(error)", errno: error.errno)
+        }
+        lastSeq = try store.lastSeq()
+        try reconcileTimeline()
+        do { watcher = try InboxWatcher(directory: configuration.inbox) } catch {
+            let advice = error.errno == ENOSPC
+                ? " The inotify watch limit is exhausted: raise the sysctl fs.inotify.max_user_watches." : ""
+            throw DaemonError(message: "cannot watch the inbox \(configuration.inbox): \(error).\(advice)", errno: error.errno)
+        }
+        scanInbox()
+        try moveCommittedFiles()
+        let loaded = try store.counts()
+        counts = loaded
+        notifier.ready(status: statusText)
+        lastStatus = statusText
+        logger.notice("watching \(configuration.inbox)", metadata: [
+            "timeline.seq": "\(lastSeq)", "backlog": "\(pending.count)", "timeline": "\(configuration.timeline)",
+        ])
+    }
+
+    private func lockState() throws {
+        let path = configuration.state + "/lock"
+        do {
+            lockDescriptor = try Syscalls.open(path, O_RDWR | O_CREAT, 0o644)
+            guard try Syscalls.lockExclusively(lockDescriptor, path: path) else {
+                throw DaemonError(message: "another storyline is already running on the state directory "
+                    + "\(configuration.state) (it holds \(path)); stop it first, or give this one its own --state.", errno: EBUSY)
+            }
+        } catch let error as SystemCallError {
+            throw DaemonError(message: "cannot lock the state directory: \(error)", errno: error.errno)
+        }
+    }
+
+    /// Rebuilds the engine's indexes from the articles within the horizon.
+    private func restoreEngine() throws {
+        engine = try Engine(configuration: configuration.engine)
+        var restored = 0
+        var lastReport = ContinuousClock.now
+        try store.restorableArticles(horizonDays: configuration.engine.horizonDays) { row in
+            var submission = Submission(
+                title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256, time: row.time)
+            submission.time = row.time
+            try? engine.restore(submission, as: row.judgement)
+            restored += 1
+            if ContinuousClock.now - lastReport > .seconds(1) {
+                lastReport = .now
+                notifier.extendTimeout(by: .seconds(30))
+                notifier.status("loading state: \(restored) articles restored")
+            }
+        }
+        if restored > 0 { logger.info("state restored", metadata: ["articles": "\(restored)"]) }
+    }
+
+    /// Makes the timeline end with every committed line, exactly once.
+    private func reconcileTimeline() throws {
+        do {
+            let lastInFile = try timeline.repairTornTail()
+            timelineSeq = lastInFile ?? min(lastSeq, timelineSeq)
+            if lastInFile == nil && lastSeq > 0 && timelineSeq == 0 {
+                // A new or rotated-away file: lines up to the last one moved out were written before.
+                timelineSeq = try store.lastMovedSeq()
+            }
+            try appendCommittedLines()
+        } catch let error as SystemCallError {
+            throw DaemonError(message: "cannot write the timeline \(configuration.timeline): \(error)", errno: error.errno)
+        }
+    }
+
+    private func appendCommittedLines() throws {
+        let missing = try store.events(after: timelineSeq)
+        guard !missing.isEmpty else { return }
+        for event in missing { try timeline.append(line: event.line) }
+        try timeline.flush()
+        timelineSeq = missing.last!.seq
+    }
+
+    /// Queues every complete file already in the inbox.
+    private func scanInbox() {
+        do {
+            for name in try Syscalls.directoryEntries(configuration.inbox) where !InboxNames.isInProgress(name) {
+                pending.insert(name)
+            }
+        } catch {
+            logger.error("cannot list the inbox: \(error)")
+        }
+    }
+
+    /// Moves files whose events are committed but which are still in the inbox; no new event.
+    private func moveCommittedFiles() throws {
+        var moved: [Int] = []
+        for event in try store.unmovedEvents() {
+            pending.remove(event.file)
+            guard event.seq <= timelineSeq else { continue }
+            let path = configuration.inbox + "/" + event.file
+            if Syscalls.exists(path) {
+                let destination = event.disposition == .archive ? archiveDirectory : rejectedDirectory
+                do { try FileMover.move(event.file, from: configuration.inbox, to: destination) } catch {
+                    logger.error("cannot move \(event.file) out of the inbox: \(error)", metadata: ["article.file": "\(event.file)"])
+                    unmovable.insert(event.file)
+                    continue
+                }
+            }
+            moved.append(event.seq)
+        }
+        if !moved.isEmpty {
+            try synchronizeDirectories()
+            try store.markMoved(moved)
+        }
+    }
+
+    private func synchronizeDirectories() throws {
+        for directory in [configuration.inbox, archiveDirectory, rejectedDirectory] {
+            try Syscalls.synchronizeDirectory(directory)
+        }
+    }
+
+    // MARK: The loop
+
+    private func loop() throws {
+        while !stopping {
+            if failure == nil, !pending.isEmpty {
+                processBatch()
+                if let testStall { Thread.sleep(forTimeInterval: Double(testStall.components.seconds)
+                    + Double(testStall.components.attoseconds) / 1e18) }
+            }
+            let busy = failure == nil && !pending.isEmpty
+            let timeout: Int32 = busy ? 0 : (failure != nil ? Int32(retryDelay.components.seconds * 1000
+                + retryDelay.components.attoseconds / 1_000_000_000_000_000) : 250)
+            var descriptors = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+            if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+            if ready < 0 && errno != EINTR {
+                throw DaemonError(message: "poll failed: \(String(cString: strerror(errno)))", errno: errno)
+            }
+            try handleSignals()
+            handleInboxChanges()
+            if failure != nil && ready == 0 { retry() }
+            pingWatchdog()
+            updateStatus()
+        }
+    }
+
+    private func handleSignals() throws {
+        while true {
+            let signal = storyline_signalfd_read(signals)
+            guard signal > 0 else { return }
+            switch signal {
+            case SIGTERM, SIGINT:
+                stopping = true
+                notifier.stopping(status: "stopping: \(statusCounts)")
+                logger.notice("stopping on signal \(signal)")
+            case SIGHUP:
+                reload()
+            default:
+                break
+            }
+        }
+    }
+
+    private func handleInboxChanges() {
+        guard let watcher else {
+            rearmInbox()
+            return
+        }
+        let changes: [InboxChange]
+        do { changes = try watcher.changes() } catch {
+            logger.error("cannot read inbox events: \(error)")
+            return
+        }
+        for change in changes {
+            switch change {
+            case let .arrived(name):
+                if !InboxNames.isInProgress(name) { pending.insert(name) }
+            case .overflow:
+                logger.warning("the inotify queue overflowed: rescanning the inbox")
+                scanInbox()
+            case .inboxGone:
+                logger.error("the inbox \(configuration.inbox) was deleted or moved: recreate it; storyline keeps checking every second and resumes when it is back")
+                self.watcher = nil
+                failure = "the inbox \(configuration.inbox) is gone: recreate it"
+                retryDelay = .seconds(1)
+                return
+            }
+        }
+    }
+
+    private func rearmInbox() {
+        guard Syscalls.isDirectory(configuration.inbox) else { return }
+        do {
+            watcher = try InboxWatcher(directory: configuration.inbox)
+            failure = nil
+            logger.notice("the inbox \(configuration.inbox) is back: watching it again")
+            scanInbox()
+        } catch {
+            logger.error("cannot watch the inbox again: \(error)")
+        }
+    }
+
+    private func retry() {
+        if watcher == nil {
+            rearmInbox()
+            return
+        }
+        failure = nil
+    }
+
+    private func reload() {
+        notifier.reloading()
+        logger.notice("reloading: reopening the timeline and reading the configuration again")
+        do {
+            try timeline.reopen()
+            _ = try timeline.repairTornTail()
+        } catch {
+            logger.error("cannot reopen the timeline \(configuration.timeline): \(error)")
+            failure = "cannot reopen the timeline: \(error)"
+        }
+        var fresh = DaemonConfiguration()
+        do {
+            if let configurationFile { try fresh.apply(file: configurationFile) }
+            overrides(&fresh)
+            try fresh.validate()
+            if fresh.inbox != configuration.inbox || fresh.state != configuration.state || fresh.timeline != configuration.timeline {
+                logger.warning("paths changed in the configuration: restart storyline to use them")
+                fresh.inbox = configuration.inbox
+                fresh.state = configuration.state
+                fresh.timeline = configuration.timeline
+            }
+            let engineChanged = fresh.engine != configuration.engine
+            configuration = fresh
+            if engineChanged {
+                try restoreEngine()
+                logger.notice("engine settings changed: indexes rebuilt from the state")
+            }
+        } catch {
+            logger.error("the configuration was not reloaded: \(error); the previous one stays in force")
+        }
+        lastStatus = ""
+        notifier.notify("READY=1\nSTATUS=\(statusText) (reloaded)")
+    }
+
+    // MARK: A batch
+
+    private func processBatch() {
+        var names = pending.sorted().filter { !unmovable.contains($0) }
+        names = Array(names.prefix(configuration.batchSize))
+        for name in names { pending.remove(name) }
+        let now = SystemClock.now()
+        var batch = StateStore.Batch()
+        var seq = lastSeq
+        var judged: [(TimelineEvent, Judgement?)] = []
+        for name in names {
+            let path = configuration.inbox + "/" + name
+            guard Syscalls.exists(path) else {
+                logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
+                continue
+            }
+            seq += 1
+            let event: TimelineEvent
+            var judgement: Judgement?
+            do throws(ArticleRejection) {
+                let file = try ArticleFile.read(path: path, sizeLimit: configuration.maxFileBytes)
+                let article = try ArticleParser.parse(file.bytes, fileName: file.name)
+                let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
+                let result = try engine.judge(submission)
+                judgement = result
+                event = TimelineEvent(seq: seq, time: now, judgement: result, article: TimelineEvent.Article(
+                    id: TimelineEvent.articleID(result.article), file: name, title: article.title, source: article.source,
+                    url: article.url, published: article.published, words: result.words, sha256: file.sha256))
+                let signature = engine.fingerprint(of: engine.content(of: submission.body).tokens).signature.values
+                batch.articles.append(StateStore.ArticleRow(
+                    judgement: result, seq: seq, file: name, sha256: file.sha256, published: article.published,
+                    time: submission.time, title: article.title, body: article.body, signature: signature))
+                batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
+            } catch {
+                if error.code == .unreadable && !Syscalls.exists(path) {
+                    seq -= 1
+                    logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
+                    continue
+                }
+                event = TimelineEvent(seq: seq, time: now, rejectedFile: name, rejection: error)
+                batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: nil, disposition: .rejected))
+            }
+            judged.append((event, judgement))
+        }
+        guard !batch.events.isEmpty else { return }
+        do {
+            try store.commit(batch)
+        } catch {
+            fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names)
+            return
+        }
+        lastSeq = seq
+        do {
+            try appendCommittedLines()
+        } catch {
+            timelineSeq = (try? timeline.repairTornTail()) ?? timelineSeq
+            fail("cannot append to the timeline \(configuration.timeline): \(error); the files stay in the inbox", names: [])
+            return
+        }
+        for (event, judgement) in judged { log(event, judgement) }
+        do { try moveCommittedFiles() } catch {
+            logger.error("cannot move handled files out of the inbox: \(error)")
+        }
+        updateCounts(judged.map(\.0))
+    }
+
+    private func fail(_ message: String, names: [String]) {
+        logger.error("\(message); retrying in \(retryDelay)")
+        failure = message
+        pending.formUnion(names)
+        retryDelay = min(retryDelay * 2, .seconds(30))
+        // The engine judged files that were not committed: rebuild it from what was.
+        do { try restoreEngine() } catch { logger.error("cannot rebuild the engine from the state: \(error)") }
+        updateStatus(force: true)
+    }
+
+    private func log(_ event: TimelineEvent, _ judgement: Judgement?) {
+        var metadata: Logger.Metadata = [
+            "timeline.event": "\(event.kind.rawValue)", "timeline.seq": "\(event.seq)",
+            "article.file": "\(event.article?.file ?? event.file ?? "")",
+        ]
+        if let story = event.story { metadata["story.id"] = "\(story)" }
+        if let article = event.article { metadata["article.id"] = "\(article.id)" }
+        if let original = event.duplicateOf { metadata["article.duplicate_of"] = "\(original)" }
+        switch event.kind {
+        case .rejected:
+            metadata["rejection.code"] = "\(event.code ?? "")"
+            logger.warning("rejected \(event.file ?? ""): \(event.reason ?? "")", metadata: metadata)
+        case .duplicate:
+            logger.info("\(event.article?.file ?? "") duplicates \(event.duplicateOf ?? "") in story \(event.story ?? "")", metadata: metadata)
+        case .storyStarted:
+            logger.info("\(event.article?.file ?? "") starts story \(event.story ?? ""): \(event.article?.title ?? "")", metadata: metadata)
+        case .storyExtended:
+            logger.info("\(event.article?.file ?? "") extends story \(event.story ?? ""): \(event.article?.title ?? "")", metadata: metadata)
+        }
+        retryDelay = .milliseconds(250)
+    }
+
+    private func updateCounts(_ events: [TimelineEvent]) {
+        for event in events {
+            switch event.kind {
+            case .rejected: counts.rejected += 1
+            case .duplicate: counts.articles += 1; counts.duplicates += 1
+            case .storyStarted: counts.articles += 1; counts.stories += 1
+            case .storyExtended: counts.articles += 1
+            }
+        }
+    }
+
+    // MARK: Health
+
+    private func pingWatchdog() {
+        guard let interval = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= interval / 2 else { return }
+        notifier.watchdog()
+        lastWatchdog = .now
+    }
+
+    private var statusCounts: String {
+        "\(counts.articles.formatted()) articles, \(counts.stories.formatted()) stories, "
+            + "\(counts.duplicates.formatted()) duplicates, \(counts.rejected.formatted()) rejected, backlog \(pending.count.formatted())"
+    }
+
+    private var statusText: String {
+        if let failure { return "error: \(failure); \(statusCounts)" }
+        return "watching \(configuration.inbox): \(statusCounts)"
+    }
+
+    private func updateStatus(force: Bool = false) {
+        let text = statusText
+        guard text != lastStatus, force || ContinuousClock.now - lastStatusTime >= .milliseconds(250) else { return }
+        notifier.status(text)
+        lastStatus = text
+        lastStatusTime = .now
+    }
+}

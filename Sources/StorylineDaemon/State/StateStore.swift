@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import StorylineCore
+
+/// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
+///
+/// It holds every event with its exact timeline line, the articles within the horizon with what it
+/// takes to rebuild the engine's indexes, the stories, and counters. One transaction per batch.
+public final class StateStore {
+    /// One event as committed: its line, and what to do with its input file.
+    public struct EventRow: Sendable, Hashable {
+        public var seq: Int
+        public var line: String
+        public var file: String
+        public var sha256: String?
+        public var disposition: Disposition
+    }
+
+    /// Where an input file goes once its line is written.
+    public enum Disposition: String, Sendable {
+        case archive
+        case rejected
+    }
+
+    /// An article as stored: its judgement and its text, to restore the engine.
+    public struct ArticleRow: Sendable {
+        public var judgement: Judgement
+        public var seq: Int
+        public var file: String
+        public var sha256: String
+        public var published: String?
+        public var time: Timestamp
+        public var title: String
+        public var body: String
+        public var signature: [UInt32]
+    }
+
+    /// A batch: its events and articles, committed together.
+    public struct Batch: Sendable {
+        public var events: [EventRow] = []
+        public var articles: [ArticleRow] = []
+        public init() {}
+    }
+
+    let database: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating and migrating) the database at `path`.
+    ///
+    /// - Throws: GRDB's `DatabaseError` or `SystemCallError`, with the path.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    line TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    sha256 TEXT,
+                    disposition TEXT NOT NULL,
+                    moved INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX events_unmoved ON events(moved) WHERE moved = 0;
+                CREATE TABLE articles (
+                    number INTEGER PRIMARY KEY,
+                    seq INTEGER NOT NULL REFERENCES events(seq),
+                    file TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    published TEXT,
+                    time INTEGER NOT NULL,
+                    story INTEGER NOT NULL,
+                    verdict TEXT NOT NULL,
+                    duplicate_of INTEGER,
+                    measure TEXT,
+                    similarity REAL,
+                    terms TEXT,
+                    words INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                CREATE INDEX articles_time ON articles(time);
+                CREATE INDEX articles_story ON articles(story);
+                CREATE TABLE stories (
+                    id INTEGER PRIMARY KEY,
+                    first_time INTEGER NOT NULL,
+                    last_time INTEGER NOT NULL,
+                    articles INTEGER NOT NULL
+                );
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    /// The highest committed `seq` (0 when none).
+    public func lastSeq() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
+    }
+
+    /// Counts for the status line: articles, stories, duplicates, rejected.
+    public func counts() throws -> (articles: Int, stories: Int, duplicates: Int, rejected: Int) {
+        try database.read { db in
+            let articles = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles") ?? 0
+            let stories = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stories") ?? 0
+            let duplicates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE verdict = 'duplicate'") ?? 0
+            let rejected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE disposition = 'rejected'") ?? 0
+            return (articles, stories, duplicates, rejected)
+        }
+    }
+
+    /// Commits a batch in one transaction.
+    public func commit(_ batch: Batch) throws {
+        try database.write { db in
+            for event in batch.events {
+                try db.execute(
+                    sql: "INSERT INTO events (seq, line, file, sha256, disposition) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [event.seq, event.line, event.file, event.sha256, event.disposition.rawValue])
+            }
+            for article in batch.articles {
+                let judgement = article.judgement
+                var verdict = "started", duplicateOf: Int?, measure: String?, similarity: Double?, terms: String?
+                switch judgement.verdict {
+                case .started: break
+                case let .extended(value, words):
+                    verdict = "extended"
+                    similarity = value
+                    terms = words.joined(separator: "\u{1F}")
+                case let .duplicate(original, how, value):
+                    verdict = "duplicate"
+                    duplicateOf = original
+                    measure = how.rawValue
+                    similarity = value
+                }
+                let signature = article.signature.withUnsafeBytes { Data($0) }
+                try db.execute(
+                    sql: """
+                        INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
+                            measure, similarity, terms, words, title, body, signature)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
+                                article.time.millisecondsSinceEpoch, judgement.story, verdict, duplicateOf, measure,
+                                similarity, terms, judgement.words, article.title, article.body, signature])
+                try db.execute(
+                    sql: """
+                        INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
+                        ON CONFLICT(id) DO UPDATE SET first_time = MIN(first_time, ?2), last_time = MAX(last_time, ?2),
+                            articles = articles + 1
+                        """,
+                    arguments: [judgement.story, article.time.millisecondsSinceEpoch])
+            }
+        }
+    }
+
+    /// Records that the input files of these events have left the inbox.
+    public func markMoved(_ seqs: [Int]) throws {
+        guard !seqs.isEmpty else { return }
+        try database.write { db in
+            for seq in seqs { try db.execute(sql: "UPDATE events SET moved = 1 WHERE seq = ?", arguments: [seq]) }
+        }
+    }
+
+    /// Events whose input file was not yet moved out of the inbox.
+    public func unmovedEvents() throws -> [EventRow] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, line, file, sha256, disposition FROM events WHERE moved = 0 ORDER BY seq")
+                .map(Self.eventRow)
+        }
+    }
+
+    /// Events after `seq`, in order, for appending to the timeline.
+    public func events(after seq: Int) throws -> [EventRow] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, line, file, sha256, disposition FROM events WHERE seq > ? ORDER BY seq",
+                             arguments: [seq]).map(Self.eventRow)
+        }
+    }
+
+    private static func eventRow(_ row: Row) -> EventRow {
+        EventRow(seq: row["seq"], line: row["line"], file: row["file"], sha256: row["sha256"],
+                 disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
+    }
+
+    /// Articles to restore the engine from, in judgement order: those at most `horizonDays` older than
+    /// the newest. `body` returns each in turn.
+    public func restorableArticles(horizonDays: Double, _ body: (ArticleRow) throws -> Void) throws {
+        try database.read { db in
+            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles") else { return }
+            let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE time >= ? ORDER BY number", arguments: [cutoff])
+            while let row = try cursor.next() {
+                let verdict: Verdict
+                switch row["verdict"] as String {
+                case "duplicate":
+                    verdict = .duplicate(of: row["duplicate_of"], measure: DuplicateMeasure(rawValue: row["measure"]) ?? .jaccard,
+                                         similarity: row["similarity"])
+                case "extended":
+                    let terms: String = row["terms"] ?? ""
+                    verdict = .extended(similarity: row["similarity"], terms: terms.isEmpty ? [] : terms.components(separatedBy: "\u{1F}"))
+                default:
+                    verdict = .started
+                }
+                let judgement = Judgement(article: row["number"], story: row["story"], words: row["words"], verdict: verdict)
+                try body(ArticleRow(judgement: judgement, seq: row["seq"], file: row["file"], sha256: row["sha256"],
+                                    published: row["published"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
+                                    title: row["title"], body: row["body"], signature: []))
+            }
+        }
+    }
+}
+
+extension StateStore {
+    /// The highest `seq` whose file was moved out of the inbox: its line was written before.
+    public func lastMovedSeq() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE moved = 1") ?? 0 }
+    }
+}

@@ -1,0 +1,43 @@
+import CSystemd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tells the service manager how the daemon is doing: the sd_notify protocol, through libsystemd.
+///
+/// Outside systemd (`NOTIFY_SOCKET` unset) every call does nothing, so the same binary runs anywhere.
+public struct ServiceNotifier: Sendable {
+    /// How often the watchdog wants a ping, when it is enabled for this process.
+    public let watchdogInterval: Duration?
+
+    public init() {
+        var microseconds: UInt64 = 0
+        watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
+            ? .microseconds(Int64(microseconds)) : nil
+    }
+
+    /// Sends one notification of `KEY=value` lines.
+    public func notify(_ assignments: String) {
+        _ = sd_notify(0, assignments)
+    }
+
+    public func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
+    public func status(_ text: String) { notify("STATUS=\(text)") }
+    public func watchdog() { notify("WATCHDOG=1") }
+    public func stopping(status: String) { notify("STOPPING=1\nSTATUS=\(status)") }
+    public func extendTimeout(by duration: Duration) {
+        notify("EXTEND_TIMEOUT_USEC=\(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)")
+    }
+
+    /// `RELOADING=1` with the monotonic time systemd 253+ uses to match the reload (252 ignores it).
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        notify("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
+    }
+
+    /// Reports a fatal error before a failing exit.
+    public func failed(status: String, errno code: Int32) {
+        notify("STATUS=\(status)\nERRNO=\(code)")
+    }
+}
