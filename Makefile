@@ -1,18 +1,19 @@
 # Storyline: `make run` and `make test` do all the set-up on a fresh Debian machine.
 SWIFT        ?= swift
-APT_PACKAGES := libsystemd-dev pkg-config python3 python3-pip
+APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd python3 python3-pip
 PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
 
-.PHONY: help deps build release run test test-unit test-e2e bench-engine eval clean
+.PHONY: help deps build release run test test-unit test-e2e test-units install bench-engine eval clean
 
 help:
-	@echo "make run           build and run storyline on seeds/ (prints the timeline)"
+	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
 	@echo "make test          install what is missing, build, run every test"
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the engine on ../shared/eval dev sets"
+	@echo "make install       static binary to /usr/local/bin, unit to /etc/systemd/system"
 
 # Debian packages and Python test modules, installed only when missing.
 deps:
@@ -31,11 +32,17 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The daemon in the foreground on ./inbox; a new state starts with the seeds in the inbox.
+# The timeline is printed as it grows; drop more files into ./inbox while it runs; Ctrl-C stops.
 run: release
 	@mkdir -p inbox
-	$(RELEASE_BIN) ingest seeds/*
+	@if [ ! -e .storyline/state.sqlite ]; then echo "new state: copying seeds/ into inbox/"; cp -n seeds/* inbox/; fi
+	@touch timeline.jsonl
+	@tail -n +1 -F timeline.jsonl & tail_pid=$$!; \
+	$(RELEASE_BIN) run --inbox ./inbox --state ./.storyline --timeline ./timeline.jsonl; status=$$?; \
+	kill $$tail_pid 2>/dev/null; exit $$status
 
-test: test-unit test-e2e
+test: test-unit test-e2e test-units
 
 test-unit: deps
 	$(SWIFT) build --build-tests
@@ -44,8 +51,24 @@ test-unit: deps
 test-e2e: build
 	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q Tests/EndToEnd
 
+test-units: build
+	scripts/check-units.sh $(DEBUG_BIN)
+
+# A self-contained binary (static Swift runtime) and the unit; then `systemctl enable --now storyline`.
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
+	install -D -m 0755 .build-static/release/storyline $(DESTDIR)/usr/local/bin/storyline
+	install -D -m 0644 deploy/storyline.service $(DESTDIR)/etc/systemd/system/storyline.service
+	install -D -m 0644 docs/operations.md $(DESTDIR)/usr/local/share/doc/storyline/operations.md
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "installed; start it with: systemctl enable --now storyline"
+
+# Engine micro-benchmarks (ordo-one/benchmark; a separate package). Figures: docs/performance.md.
+bench-engine: deps
+	$(SWIFT) package --package-path Benchmarks benchmark --no-progress
+
 eval: release
 	@scripts/eval.sh $(RELEASE_BIN)
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build .build-static Benchmarks/.build

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import StorylineCore
 import StorylineDaemon
 
@@ -12,7 +13,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
-        subcommands: [Ingest.self, Explain.self]
+        subcommands: [Run.self, Ingest.self, Explain.self]
     )
 }
 
@@ -118,5 +119,63 @@ struct Explain: ParsableCommand {
             throw ValidationError("not an article: \(rejection.reason) (\(rejection.code.rawValue))")
         }
         print(explanation.text, terminator: "")
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: watch the inbox, judge each complete file once, append the timeline.",
+        discussion: """
+            A file is taken when it is closed after writing or renamed into the inbox; names starting with '.' \
+            or ending in .tmp, .part or ~ are writes in progress and wait for their rename. Each file gets exactly \
+            one timeline line and is then moved to STATE/archive/ (articles) or STATE/rejected/ (everything else); \
+            nothing is deleted or overwritten. Under systemd (Type=notify) it reports READY, STATUS and watchdog \
+            pings and logs to the journal with STORYLINE_* fields. SIGHUP reopens the timeline and reloads the \
+            configuration; SIGTERM or Ctrl-C stops after the batch in flight.
+
+            Settings come from the defaults, then --config FILE (YAML, keys in docs/configuration.md), then the \
+            options below.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Directory to watch (default ./inbox).", valueName: "dir"))
+    var inbox: String?
+    @Option(help: ArgumentHelp("State directory: database, archive/, rejected/ (default ./.storyline).", valueName: "dir"))
+    var state: String?
+    @Option(help: ArgumentHelp("Timeline file to append to (default ./timeline.jsonl).", valueName: "file"))
+    var timeline: String?
+    @Option(help: ArgumentHelp("YAML configuration file; read again on SIGHUP.", valueName: "file"))
+    var config: String?
+    @Option(help: "Most files judged per transaction under a burst (default 512).")
+    var batchSize: Int?
+    @Flag(help: "Log debug messages too.")
+    var verbose = false
+
+    func run() throws {
+        let verbose = self.verbose
+        LoggingSystem.bootstrap { label in
+            var handler = JournalLogHandler(label: label)
+            handler.logLevel = verbose ? .debug : .info
+            return handler
+        }
+        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize] configuration in
+            if let inbox { configuration.inbox = inbox }
+            if let state { configuration.state = state }
+            if let timeline { configuration.timeline = timeline }
+            if let batchSize { configuration.batchSize = batchSize }
+        }
+        var configuration = DaemonConfiguration()
+        do {
+            if let config { try configuration.apply(file: config) }
+            overrides(&configuration)
+            try configuration.validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let daemon = try Daemon(
+            configuration: configuration, configurationFile: config, overrides: overrides,
+            logger: Logger(label: "storyline"))
+        let status = daemon.run()
+        if status != 0 { throw ExitCode(status) }
     }
 }
