@@ -20,8 +20,8 @@ public struct Shingler: Sendable {
     public func fingerprint(of tokens: [Token]) -> Fingerprint {
         var words: [UInt64] = []
         words.reserveCapacity(tokens.count)
-        for token in tokens where !StopWords.set.contains(token.hash) {
-            words.append(Spelling.canonicalize(token.hash))
+        for token in tokens {
+            if let word = Lexicon.content(token.hash) { words.append(word) }
         }
         if words.isEmpty { words = tokens.map(\.hash) }
         guard !words.isEmpty else { return Fingerprint(sequence: [], width: size) }

@@ -4,7 +4,7 @@
 /// copy-edited copies match: editors change "said on Friday" to "told reporters Friday", drop "Mr.",
 /// swap "nearly" for "almost"; with these words skipped such edits leave the shingles untouched.
 enum StopWords {
-    static let set = WordSet(words.split(separator: " ").map { Hashing.word($0) })
+    static let hashes = words.split(separator: " ").map { Hashing.word($0) }
 
     private static let words = """
     a about above after again against all almost also although am among an and another any are around as \
@@ -22,32 +22,61 @@ enum StopWords {
     """
 }
 
-/// A fixed set of word hashes with a lookup of a few instructions: open addressing, linear probing.
-struct WordSet: Sendable {
-    private let slots: [UInt64]
+/// What each word hash stands for when weighing content: nothing (a stop word), or its canonical
+/// spelling. One open-addressing table, a few instructions per lookup, for the per-word hot paths.
+enum Lexicon {
+    private static let table = WordTable(
+        StopWords.hashes.map { ($0, 0) } + Spelling.canonical.map { ($0.key, $0.value) })
+
+    /// The word's canonical hash, or nil for a stop word.
+    @inline(__always)
+    static func content(_ hash: UInt64) -> UInt64? {
+        switch table.value(for: hash) {
+        case nil: return hash
+        case 0?: return nil
+        case let canonical?: return canonical
+        }
+    }
+
+    /// Whether a word hash is a stop word.
+    @inline(__always)
+    static func isStopWord(_ hash: UInt64) -> Bool { table.value(for: hash) == 0 }
+}
+
+/// A fixed map from word hashes to values: open addressing, linear probing.
+struct WordTable: Sendable {
+    private let keys: [UInt64]
+    private let values: [UInt64]
     private let mask: Int
 
-    init(_ hashes: [UInt64]) {
+    init(_ entries: [(UInt64, UInt64)]) {
         var capacity = 16
-        while capacity < hashes.count * 4 { capacity *= 2 }
-        var slots = [UInt64](repeating: 0, count: capacity)
-        for hash in hashes where hash != 0 {
-            var index = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[index] != 0 && slots[index] != hash { index = (index + 1) & (capacity - 1) }
-            slots[index] = hash
+        while capacity < entries.count * 4 { capacity *= 2 }
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var values = [UInt64](repeating: 0, count: capacity)
+        for (key, value) in entries where key != 0 {
+            var index = Int(truncatingIfNeeded: key) & (capacity - 1)
+            while keys[index] != 0 && keys[index] != key { index = (index + 1) & (capacity - 1) }
+            if keys[index] == 0 {
+                keys[index] = key
+                values[index] = value
+            }
         }
-        self.slots = slots
+        self.keys = keys
+        self.values = values
         mask = capacity - 1
     }
 
     @inline(__always)
-    func contains(_ hash: UInt64) -> Bool {
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[index]
-            if slot == hash { return true }
-            if slot == 0 { return false }
-            index = (index + 1) & mask
+    func value(for key: UInt64) -> UInt64? {
+        keys.withUnsafeBufferPointer { keys in
+            var index = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let slot = keys[index]
+                if slot == key { return values[index] }
+                if slot == 0 { return nil }
+                index = (index + 1) & mask
+            }
         }
     }
 }

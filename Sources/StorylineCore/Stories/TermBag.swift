@@ -34,11 +34,10 @@ public struct TermBag: Sendable {
             var previous: UInt64?
             for index in range {
                 let token = text.tokens[index]
-                guard Self.isContent(token) else {
+                guard token.length >= 2, !token.isNumeric, let term = Lexicon.content(token.hash) else {
                     previous = nil
                     continue
                 }
-                let term = Spelling.canonicalize(token.hash)
                 note(term, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index, isPair: false))
                 if let before = previous {
                     let pair = Hashing.mix(Hashing.combine(before, term))
@@ -52,10 +51,6 @@ public struct TermBag: Sendable {
     private mutating func note(_ term: UInt64, weight: Float, origin: Origin) {
         counts[term, default: 0] += weight
         if origins[term] == nil { origins[term] = origin }
-    }
-
-    static func isContent(_ token: Token) -> Bool {
-        token.length >= 2 && !token.isNumeric && !StopWords.set.contains(token.hash)
     }
 
     /// How `term` is spelled: a word, or two words for a pair.

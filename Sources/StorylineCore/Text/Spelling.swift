@@ -13,12 +13,6 @@ enum Spelling {
         return map
     }()
 
-    /// Applies the canonical spelling to a word hash.
-    @inline(__always)
-    static func canonicalize(_ hash: UInt64) -> UInt64 {
-        canonical[hash] ?? hash
-    }
-
     private static let pairs = """
     apologise=apologize apologised=apologized apologising=apologizing legalise=legalize legalised=legalized \
     organise=organize organised=organized organising=organizing organisation=organization \

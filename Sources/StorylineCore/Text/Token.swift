@@ -1,31 +1,33 @@
-/// One word of a normalised text: its hash, and where its folded bytes are kept for display.
+/// One word of a normalised text: its hash, and where it stands in the original text.
 public struct Token: Sendable, Hashable {
     /// The 64-bit hash of the folded word.
     public var hash: UInt64
-    /// Offset of the word's folded bytes in `TokenizedText.folded`.
+    /// Offset of the word's first byte in the text's UTF-8.
     public var start: UInt32
-    /// Number of folded bytes kept (long words are kept in part; the hash covers all of them).
-    public var length: UInt16
+    /// Length of the word in the text's UTF-8 bytes (before folding).
+    public var length: UInt32
     /// Whether the word is made of digits only.
     public var isNumeric: Bool
 }
 
 /// A text after normalisation: its words, grouped by the lines they came from.
 public struct TokenizedText: Sendable {
-    /// The folded bytes of every word, one after another, for showing words to people.
-    public var folded: [UInt8] = []
+    /// The text the words come from.
+    public let source: String
     /// The words in reading order.
     public var tokens: [Token] = []
     /// For every line that holds words, the index in `tokens` of its first word.
     public var lineStarts: [Int] = []
 
-    public init() {}
+    public init(source: String) {
+        self.source = source
+    }
 
-    /// The folded spelling of the token at `index`.
+    /// The folded spelling of the token at `index`, for showing to people.
     public func word(at index: Int) -> String {
         let token = tokens[index]
-        let start = Int(token.start)
-        return String(decoding: folded[start..<start + Int(token.length)], as: UTF8.self)
+        let bytes = Array(source.utf8.dropFirst(Int(token.start)).prefix(Int(token.length)))
+        return Tokenizer.fold(bytes)
     }
 
     /// The token indices of line `line`.

@@ -6,7 +6,9 @@ import Foundation
 /// full-width letters), case, and diacritics are folded; quotes, apostrophes, dashes and every kind of
 /// space separate words; zero-width characters and soft hyphens vanish. ASCII takes a table lookup per
 /// byte; any other character is folded once through Foundation and remembered, so a text in another
-/// script costs a dictionary lookup per character.
+/// script costs a dictionary lookup per character. No folded text is built: each word's hash is
+/// computed from its folded bytes as they are read, and the word is found again in the source text
+/// when a person needs to see it.
 ///
 /// A word is a run of letters and digits, as in `[a-z0-9]+` after folding, so `isn't` is `isn` and `t`;
 /// commas and points between digits are dropped, so `5,000` and `5000` are the same number;
@@ -15,16 +17,14 @@ public struct Tokenizer: Sendable {
     /// How a non-ASCII character takes part in words.
     enum Folding: Sendable {
         case separator
+        case lineSeparator
         case ignorable
         case letters([UInt8])
         case standalone([UInt8])
     }
 
-    /// The longest prefix of a word kept for display; the hash covers the whole word.
-    static let maximumKeptWordLength = 64
-
     /// For each ASCII byte: 0 separates words, 1 ends a line, anything else is the folded byte.
-    private static let asciiClass: [UInt8] = (0..<128).map { byte -> UInt8 in
+    static let asciiClass: [UInt8] = (0..<128).map { byte -> UInt8 in
         switch UInt8(byte) {
         case UInt8(ascii: "\n"), UInt8(ascii: "\r"): return 1
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(byte)
@@ -39,59 +39,102 @@ public struct Tokenizer: Sendable {
 
     /// Splits `text` into folded words.
     public mutating func tokenize(_ text: String) -> TokenizedText {
+        var result = TokenizedText(source: text)
         var text = text
-        return text.withUTF8 { tokenize(utf8: $0) }
+        text.withUTF8 { bytes in
+            Self.asciiClass.withUnsafeBufferPointer { ascii in
+                tokenize(bytes, ascii: ascii, into: &result)
+            }
+        }
+        return result
     }
 
-    /// Splits valid UTF-8 bytes into folded words.
-    public mutating func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>) -> TokenizedText {
-        var result = TokenizedText()
-        result.tokens.reserveCapacity(bytes.count / 5)
-        result.folded.reserveCapacity(bytes.count)
-        var builder = WordBuilder()
-        var index = 0
+    private mutating func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>, into result: inout TokenizedText
+    ) {
         let count = bytes.count
-        Self.asciiClass.withUnsafeBufferPointer { ascii in
-            while index < count {
+        var scanner = WordScanner(capacity: count / 5)
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                var folded = ascii[Int(byte)]
+                if folded > 1 {
+                    // The ASCII run of a word, in a tight loop.
+                    scanner.begin(at: index)
+                    var hash = scanner.hash
+                    var nonDigits: UInt8 = 0
+                    repeat {
+                        hash = (hash ^ UInt64(folded)) &* Hashing.fnvPrime
+                        nonDigits |= folded &- 0x30 < 10 ? 0 : 1
+                        index += 1
+                        guard index < count, bytes[index] < 0x80 else { break }
+                        folded = ascii[Int(bytes[index])]
+                    } while folded > 1
+                    scanner.hash = hash
+                    scanner.nonDigits |= nonDigits
+                    continue
+                }
+                if scanner.isInWord, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "."), bytes[index - 1] &- 0x30 < 10,
+                   index + 1 < count, bytes[index + 1] &- 0x30 < 10 {
+                    // A digit group separator: "5,000" and "5000" are one number.
+                } else {
+                    scanner.finish(at: index)
+                    if folded == 1 { scanner.lineEnded = true }
+                }
+                index += 1
+                continue
+            }
+            let (scalar, width) = Self.decodeScalar(bytes, at: index)
+            switch folding(of: scalar) {
+            case .separator:
+                scanner.finish(at: index)
+            case .lineSeparator:
+                scanner.finish(at: index)
+                scanner.lineEnded = true
+            case .ignorable:
+                break
+            case .letters(let folded):
+                for byte in folded { scanner.add(byte, at: index) }
+            case .standalone(let folded):
+                scanner.finish(at: index)
+                for byte in folded { scanner.add(byte, at: index) }
+                scanner.finish(at: index + width)
+            }
+            index += width
+        }
+        scanner.finish(at: count)
+        result.tokens = scanner.tokens
+        result.lineStarts = scanner.lineStarts
+    }
+
+    /// The folded spelling of a word's bytes: what its hash was computed from.
+    public static func fold(_ bytes: [UInt8]) -> String {
+        var folded: [UInt8] = []
+        var index = 0
+        bytes.withUnsafeBufferPointer { bytes in
+            while index < bytes.count {
                 let byte = bytes[index]
                 if byte < 0x80 {
-                    let folded = ascii[Int(byte)]
-                    if folded > 1 {
-                        builder.append(folded, to: &result)
-                    } else if builder.lastWasDigit, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "."),
-                              index + 1 < count, bytes[index + 1] &- 0x30 < 10 {
-                        // A digit group separator: "5,000" and "5000" are one number.
-                    } else {
-                        builder.finish(into: &result)
-                        if folded == 1 { builder.lineEnded = true }
-                    }
+                    let value = asciiClass[Int(byte)]
+                    if value > 1 { folded.append(value) }
                     index += 1
                     continue
                 }
-                let (scalar, width) = Self.decodeScalar(bytes, at: index)
-                index += width
-                switch folding(of: scalar) {
-                case .separator:
-                    builder.finish(into: &result)
-                    if scalar == 0x2028 || scalar == 0x2029 || scalar == 0x85 { builder.lineEnded = true }
-                case .ignorable:
-                    break
-                case .letters(let folded):
-                    for byte in folded { builder.append(byte, to: &result) }
-                case .standalone(let folded):
-                    builder.finish(into: &result)
-                    for byte in folded { builder.append(byte, to: &result) }
-                    builder.finish(into: &result)
+                let (scalar, width) = decodeScalar(bytes, at: index)
+                switch computeFolding(of: scalar) {
+                case .letters(let letters), .standalone(let letters): folded.append(contentsOf: letters)
+                default: break
                 }
+                index += width
             }
         }
-        builder.finish(into: &result)
-        return result
+        return String(decoding: folded, as: UTF8.self)
     }
 
     /// Decodes the scalar that starts at `index` of valid UTF-8.
     @inline(__always)
-    private static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
+    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
         let lead = UInt32(bytes[index])
         func continuation(_ offset: Int) -> UInt32 {
             index + offset < bytes.count ? UInt32(bytes[index + offset] & 0x3f) : 0
@@ -112,6 +155,7 @@ public struct Tokenizer: Sendable {
         guard let scalar = Unicode.Scalar(value) else { return .separator }
         switch value {
         case 0xad, 0x200b...0x200d, 0x2060, 0xfeff: return .ignorable  // soft hyphen, zero-width
+        case 0x85, 0x2028, 0x2029: return .lineSeparator
         default: break
         }
         let properties = scalar.properties
@@ -138,42 +182,47 @@ public struct Tokenizer: Sendable {
     }
 }
 
-/// The word being read: its hash so far, where its bytes start, whether it is all digits.
-private struct WordBuilder {
+/// The word being read, and the words read so far.
+private struct WordScanner {
+    var tokens: [Token] = []
+    var lineStarts: [Int] = []
     var hash = Hashing.fnvOffset
     var start = -1
-    var keptLength = 0
-    var isNumeric = true
-    var lastWasDigit = false
+    /// Non-zero once the word has a byte that is not a digit.
+    var nonDigits: UInt8 = 0
     var lineEnded = true
 
+    init(capacity: Int) {
+        tokens.reserveCapacity(capacity)
+    }
+
+    var isInWord: Bool { start >= 0 }
+
     @inline(__always)
-    mutating func append(_ byte: UInt8, to text: inout TokenizedText) {
-        if start < 0 {
-            start = text.folded.count
-            if lineEnded {
-                text.lineStarts.append(text.tokens.count)
-                lineEnded = false
-            }
-        }
-        hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime
-        lastWasDigit = byte &- 0x30 < 10
-        if !lastWasDigit { isNumeric = false }
-        if keptLength < Tokenizer.maximumKeptWordLength {
-            text.folded.append(byte)
-            keptLength += 1
+    mutating func begin(at position: Int) {
+        guard start < 0 else { return }
+        start = position
+        if lineEnded {
+            lineStarts.append(tokens.count)
+            lineEnded = false
         }
     }
 
+    /// Adds a folded byte of a non-ASCII character.
     @inline(__always)
-    mutating func finish(into text: inout TokenizedText) {
+    mutating func add(_ byte: UInt8, at position: Int) {
+        begin(at: position)
+        hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime
+        nonDigits |= byte &- 0x30 < 10 ? 0 : 1
+    }
+
+    @inline(__always)
+    mutating func finish(at end: Int) {
         guard start >= 0 else { return }
-        text.tokens.append(Token(
-            hash: Hashing.mix(hash), start: UInt32(start), length: UInt16(keptLength), isNumeric: isNumeric))
+        tokens.append(Token(hash: Hashing.mix(hash), start: UInt32(truncatingIfNeeded: start),
+                            length: UInt32(truncatingIfNeeded: end - start), isNumeric: nonDigits == 0))
         hash = Hashing.fnvOffset
         start = -1
-        keptLength = 0
-        isNumeric = true
-        lastWasDigit = false
+        nonDigits = 0
     }
 }

@@ -1,0 +1,80 @@
+"""An inbox on another file system than the state directory (a tmpfs inbox, say): files cannot be renamed
+into archive/ or rejected/, so they are copied, made durable, and only then removed from the inbox.
+"""
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from daemon_support import (  # noqa: F401
+    DaemonPaths, checked_timeline, daemons, distinct_article, drop_maildir, drop_plain, file_of, wait_for_file_line,
+    wait_for_lines, wait_until_moved,
+)
+
+SHARED_MEMORY = Path("/dev/shm")
+
+
+@pytest.fixture
+def cross_device_paths(tmp_path):
+    if not SHARED_MEMORY.is_dir() or not os.access(SHARED_MEMORY, os.W_OK):
+        pytest.skip("needs a writable /dev/shm for an inbox on another file system")
+    inbox = Path(tempfile.mkdtemp(prefix="storyline-inbox-", dir=SHARED_MEMORY))
+    try:
+        root = tmp_path / "run"
+        root.mkdir()
+        if os.stat(inbox).st_dev == os.stat(root).st_dev:
+            pytest.skip("/dev/shm is on the same file system as the temporary directory")
+        yield DaemonPaths(root=root, inbox=inbox, state=root / "state", timeline=root / "timeline.jsonl")
+    finally:
+        shutil.rmtree(inbox, ignore_errors=True)
+
+
+def test_files_from_an_inbox_on_another_file_system_are_archived_intact(daemons, cross_device_paths):
+    paths = cross_device_paths
+    daemon = daemons.start(paths)
+    files = {f"article_{number}.txt": distinct_article(number) for number in range(5)}
+    files["empty.txt"] = ""
+
+    for number, (name, text) in enumerate(files.items()):
+        (drop_maildir if number % 2 else drop_plain)(paths.inbox, name, text)
+    wait_for_lines(paths, len(files), daemon)
+    wait_until_moved(paths, files)
+    assert daemon.stop() == 0
+
+    assert sorted(file_of(event) for event in checked_timeline(paths.timeline)) == sorted(files)
+    assert paths.archived_names() == set(files) - {"empty.txt"}
+    assert paths.rejected_names() == {"empty.txt"}
+    for name, text in files.items():
+        home = paths.rejected if name == "empty.txt" else paths.archive
+        assert (home / name).read_text() == text
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: with the inbox on another file system than --state, a rejected FIFO, symlink or directory gets its "
+    "rejected line but is never moved to STATE/rejected/: FileMover's EXDEV fallback copies regular files only "
+    "and throws EXDEV for anything else, so the entry stays in the inbox for ever and every start logs 'cannot "
+    "move ... Invalid cross-device link'. It should be moved (recreated under rejected/, or at least removed from "
+    "the inbox) like a regular file."
+))
+def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejected(daemons, cross_device_paths):
+    paths = cross_device_paths
+    daemon = daemons.start(paths)
+    os.mkfifo(paths.inbox / ".pipe.txt.tmp")
+    os.rename(paths.inbox / ".pipe.txt.tmp", paths.inbox / "pipe.txt")
+    (paths.inbox / ".folder.tmp").mkdir()
+    os.rename(paths.inbox / ".folder.tmp", paths.inbox / "folder")
+    drop_plain(paths.inbox, "marker.txt", distinct_article(1))
+
+    wait_for_file_line(paths, "pipe.txt", daemon)
+    wait_for_file_line(paths, "folder", daemon)
+    wait_until_moved(paths, ["marker.txt"])
+
+    codes = {file_of(event): event.get("code") for event in checked_timeline(paths.timeline)}
+    assert codes == {"pipe.txt": "not_regular_file", "folder": "not_regular_file", "marker.txt": None}
+    wait_until_moved(paths, ["pipe.txt", "folder"], timeout=3)
+    assert stat.S_ISFIFO(os.lstat(paths.rejected / "pipe.txt").st_mode)
+    assert (paths.rejected / "folder").is_dir()

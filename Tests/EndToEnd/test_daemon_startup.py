@@ -1,0 +1,86 @@
+"""`storyline run` refusing to start: a second instance on the same state, a configuration that cannot work.
+
+Each refusal exits non-zero with a message that names the problem, before it judges a file or says READY=1.
+"""
+
+import pytest
+
+from daemon_support import (  # noqa: F401
+    checked_timeline, daemons, distinct_article, drop_plain, file_of, has, paths, wait_for_file_line,
+    wait_until_moved,
+)
+
+
+def test_a_second_instance_on_the_same_state_exits_with_a_message(daemons, paths):
+    first = daemons.start(paths)
+    drop_plain(paths.inbox, "before.txt", distinct_article(1))
+    wait_for_file_line(paths, "before.txt", first)
+    wait_until_moved(paths, ["before.txt"])
+    timeline = paths.timeline.read_bytes()
+
+    second = daemons.start(paths, ready=False, log_name="second")
+    status = second.wait_exit()
+
+    message = second.log()
+    assert status != 0, message
+    assert "already running" in message and "lock" in message, message
+    assert str(paths.state) in message, message
+    assert not second.listener.find(has("READY")), second.listener.transcript()
+    _, failure = second.listener.wait_for(has("ERRNO"), "ERRNO= before the failing exit", timeout=2)
+    assert "STATUS" in failure.fields, failure.text
+    assert paths.timeline.read_bytes() == timeline
+
+    drop_plain(paths.inbox, "after.txt", distinct_article(2))  # the first goes on, alone
+    wait_for_file_line(paths, "after.txt", first)
+    assert first.running()
+    assert first.stop() == 0
+    assert [file_of(event) for event in checked_timeline(paths.timeline)] == ["before.txt", "after.txt"]
+
+
+def test_the_state_is_free_again_once_the_first_instance_stopped(daemons, paths):
+    assert daemons.start(paths).stop() == 0
+
+    again = daemons.start(paths)
+
+    assert again.stop() == 0
+
+
+INVALID_CONFIGURATIONS = {
+    "bands_over_slots": ("bands: 20\n", "bands"),
+    "unknown_key": ("colour: blue\n", "colour"),
+    "not_a_number": ("max_file_bytes: lots\n", "max_file_bytes"),
+    "batch_size_zero": ("batch_size: 0\n", "batch_size"),
+    "threshold_above_one": ("jaccard_threshold: 1.5\n", "jaccard_threshold"),
+}
+
+
+@pytest.mark.parametrize("case", list(INVALID_CONFIGURATIONS))
+def test_an_invalid_configuration_stops_before_start_naming_the_key(daemons, paths, case):
+    yaml, key = INVALID_CONFIGURATIONS[case]
+    config = paths.root / "storyline.yaml"
+    config.write_text(yaml)
+    drop_plain(paths.inbox, "waiting.txt", distinct_article(1))
+
+    daemon = daemons.start(paths, ready=False, arguments=["--config", str(config)])
+    status = daemon.wait_exit()
+
+    message = daemon.log()
+    assert status != 0, message
+    assert key in message, message
+    assert not daemon.listener.find(has("READY")), daemon.listener.transcript()
+    assert not paths.state.exists(), "the state directory was made before the configuration was checked"
+    assert not paths.timeline.exists()
+    assert paths.inbox_names() == {"waiting.txt"}
+
+
+def test_a_missing_inbox_stops_with_a_message(daemons, paths):
+    paths.inbox.rmdir()
+
+    daemon = daemons.start(paths, ready=False)
+    status = daemon.wait_exit()
+
+    message = daemon.log()
+    assert status != 0, message
+    assert str(paths.inbox) in message and "mkdir" in message, message
+    assert not daemon.listener.find(has("READY")), daemon.listener.transcript()
+    assert daemon.listener.find(has("ERRNO")), daemon.listener.transcript()
