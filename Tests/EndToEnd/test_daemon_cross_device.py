@@ -53,13 +53,6 @@ def test_files_from_an_inbox_on_another_file_system_are_archived_intact(daemons,
         assert (home / name).read_text() == text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: with the inbox on another file system than --state, a rejected FIFO, symlink or directory gets its "
-    "rejected line but is never moved to STATE/rejected/: FileMover's EXDEV fallback copies regular files only "
-    "and throws EXDEV for anything else, so the entry stays in the inbox for ever and every start logs 'cannot "
-    "move ... Invalid cross-device link'. It should be moved (recreated under rejected/, or at least removed from "
-    "the inbox) like a regular file."
-))
 def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejected(daemons, cross_device_paths):
     paths = cross_device_paths
     daemon = daemons.start(paths)

@@ -43,6 +43,7 @@ public final class Daemon {
     private var lastStatusTime = ContinuousClock.now - .seconds(10)
     private var lastWatchdog = ContinuousClock.now
     private var failure: String?
+    private var failedAt = ContinuousClock.now
     private var retryDelay: Duration = .milliseconds(250)
     private var stopping = false
     private var signals: Int32 = -1
@@ -237,8 +238,10 @@ public final class Daemon {
                     + Double(testStall.components.attoseconds) / 1e18) }
             }
             let busy = failure == nil && !pending.isEmpty
-            let timeout: Int32 = busy ? 0 : (failure != nil ? Int32(retryDelay.components.seconds * 1000
-                + retryDelay.components.attoseconds / 1_000_000_000_000_000) : 250)
+            var idle: Duration = failure != nil ? retryDelay : .milliseconds(250)
+            // Wake often enough to ping the watchdog at half its interval.
+            if let watchdog = notifier.watchdogInterval { idle = min(idle, watchdog / 4) }
+            let timeout: Int32 = busy ? 0 : Int32(idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000)
             var descriptors = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
             if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
             let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
@@ -247,7 +250,7 @@ public final class Daemon {
             }
             try handleSignals()
             handleInboxChanges()
-            if failure != nil && ready == 0 { retry() }
+            if failure != nil && ContinuousClock.now - failedAt >= retryDelay { retry() }
             pingWatchdog()
             updateStatus()
         }
@@ -291,6 +294,7 @@ public final class Daemon {
                 logger.error("the inbox \(configuration.inbox) was deleted or moved: recreate it; storyline keeps checking every second and resumes when it is back")
                 self.watcher = nil
                 failure = "the inbox \(configuration.inbox) is gone: recreate it"
+                failedAt = .now
                 retryDelay = .seconds(1)
                 return
             }
@@ -420,6 +424,7 @@ public final class Daemon {
     private func fail(_ message: String, names: [String]) {
         logger.error("\(message); retrying in \(retryDelay)")
         failure = message
+        failedAt = .now
         pending.formUnion(names)
         retryDelay = min(retryDelay * 2, .seconds(30))
         // The engine judged files that were not committed: rebuild it from what was.
