@@ -17,49 +17,54 @@ struct Storyline: ParsableCommand {
     )
 }
 
-private let defaults = EngineConfiguration()
+private let defaults = DaemonConfiguration()
 
-/// The engine's tunables, shared by every subcommand that runs the engine; defaults come from
-/// `EngineConfiguration`.
+/// The engine's tunables and the file size limit, shared by every subcommand that reads articles.
+/// Unset options keep the value from the defaults (or, for `run`, from the configuration file).
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Words per shingle.")
-    var shingleSize = defaults.shingleSize
-    @Option(help: "MinHash slots per signature.")
-    var signatureSlots = defaults.signatureSlots
-    @Option(help: "LSH bands (bands × rows must not exceed the slots).")
-    var bands = defaults.bands
-    @Option(help: "Slots per LSH band.")
-    var rows = defaults.rows
-    @Option(help: "Exact Jaccard at or above which two texts are near-duplicates.")
-    var jaccardThreshold = defaults.jaccardThreshold
-    @Option(help: "Share of the shorter text found in the longer at or above which they are near-duplicates.")
-    var containmentThreshold = defaults.containmentThreshold
-    @Option(help: "Similarity to a story at or above which an article joins it.")
-    var storyThreshold = defaults.storyThreshold
-    @Option(help: "Days of coverage gap after which a story takes no new articles.")
-    var storyWindowDays = defaults.storyWindowDays
-    @Option(help: "Days after which coverage leaves the index.")
-    var horizonDays = defaults.horizonDays
-    @Option(help: "Largest article file read, in bytes.")
-    var maxFileBytes = ArticleFile.defaultSizeLimit
+    @Option(help: "Words per shingle (default \(defaults.engine.shingleSize)).")
+    var shingleSize: Int?
+    @Option(help: "MinHash slots per signature (default \(defaults.engine.signatureSlots)).")
+    var signatureSlots: Int?
+    @Option(help: "LSH bands; bands × rows must not exceed the slots (default \(defaults.engine.bands)).")
+    var bands: Int?
+    @Option(help: "Slots per LSH band (default \(defaults.engine.rows)).")
+    var rows: Int?
+    @Option(help: "Exact Jaccard at or above which two texts are near-duplicates (default \(defaults.engine.jaccardThreshold)).")
+    var jaccardThreshold: Double?
+    @Option(help: """
+        Share of the shorter text's words found in the longer at or above which they are near-duplicates \
+        (default \(defaults.engine.containmentThreshold)).
+        """)
+    var containmentThreshold: Double?
+    @Option(help: "Similarity to a story at or above which an article joins it (default \(defaults.engine.storyThreshold)).")
+    var storyThreshold: Double?
+    @Option(help: "Days of coverage gap after which a story takes no new articles (default \(defaults.engine.storyWindowDays)).")
+    var storyWindowDays: Double?
+    @Option(help: "Days after which coverage leaves the index (default \(defaults.engine.horizonDays)).")
+    var horizonDays: Double?
+    @Option(help: "Largest article file read, in bytes (default \(defaults.maxFileBytes)).")
+    var maxFileBytes: Int?
 
-    var engineConfiguration: EngineConfiguration {
-        var configuration = EngineConfiguration()
-        configuration.shingleSize = shingleSize
-        configuration.signatureSlots = signatureSlots
-        configuration.bands = bands
-        configuration.rows = rows
-        configuration.jaccardThreshold = jaccardThreshold
-        configuration.containmentThreshold = containmentThreshold
-        configuration.storyThreshold = storyThreshold
-        configuration.storyWindowDays = storyWindowDays
-        configuration.horizonDays = horizonDays
-        return configuration
+    func apply(to configuration: inout DaemonConfiguration) {
+        if let shingleSize { configuration.engine.shingleSize = shingleSize }
+        if let signatureSlots { configuration.engine.signatureSlots = signatureSlots }
+        if let bands { configuration.engine.bands = bands }
+        if let rows { configuration.engine.rows = rows }
+        if let jaccardThreshold { configuration.engine.jaccardThreshold = jaccardThreshold }
+        if let containmentThreshold { configuration.engine.containmentThreshold = containmentThreshold }
+        if let storyThreshold { configuration.engine.storyThreshold = storyThreshold }
+        if let storyWindowDays { configuration.engine.storyWindowDays = storyWindowDays }
+        if let horizonDays { configuration.engine.horizonDays = horizonDays }
+        if let maxFileBytes { configuration.maxFileBytes = maxFileBytes }
     }
 
-    func validate() throws {
-        do { try engineConfiguration.validate() } catch { throw ValidationError(error.description) }
-        guard maxFileBytes >= 1 else { throw ValidationError("invalid max-file-bytes = \(maxFileBytes): use a positive number of bytes") }
+    /// The defaults with these options applied, validated.
+    func configuration() throws -> DaemonConfiguration {
+        var configuration = DaemonConfiguration()
+        apply(to: &configuration)
+        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+        return configuration
     }
 }
 
@@ -80,7 +85,8 @@ struct Ingest: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        var ingestor = try Ingestor(configuration: engine.engineConfiguration, sizeLimit: engine.maxFileBytes)
+        let settings = try engine.configuration()
+        var ingestor = try Ingestor(configuration: settings.engine, sizeLimit: settings.maxFileBytes)
         let writer: TimelineWriter
         do {
             writer = try timeline.map { path throws(SystemCallError) in try TimelineWriter(creating: path) } ?? TimelineWriter()
@@ -104,9 +110,10 @@ struct Explain: ParsableCommand {
     var fileB: String
 
     func run() throws {
+        let settings = try engine.configuration()
         func load(_ path: String) throws -> (name: String, article: ParsedArticle, sha256: String) {
             do {
-                let file = try ArticleFile.read(path: path, sizeLimit: engine.maxFileBytes)
+                let file = try ArticleFile.read(path: path, sizeLimit: settings.maxFileBytes)
                 return (path, try ArticleParser.parse(file.bytes, fileName: file.name), file.sha256)
             } catch {
                 throw ValidationError("\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
@@ -114,7 +121,7 @@ struct Explain: ParsableCommand {
         }
         let explanation: Explanation
         do {
-            explanation = try Explanation(load(fileA), load(fileB), configuration: engine.engineConfiguration)
+            explanation = try Explanation(load(fileA), load(fileB), configuration: settings.engine)
         } catch let rejection as ArticleRejection {
             throw ValidationError("not an article: \(rejection.reason) (\(rejection.code.rawValue))")
         }
@@ -146,8 +153,9 @@ struct Run: ParsableCommand {
     var timeline: String?
     @Option(help: ArgumentHelp("YAML configuration file; read again on SIGHUP.", valueName: "file"))
     var config: String?
-    @Option(help: "Most files judged per transaction under a burst (default 512).")
+    @Option(help: "Most files judged per transaction under a burst (default \(defaults.batchSize)).")
     var batchSize: Int?
+    @OptionGroup var engine: EngineOptions
     @Flag(help: "Log debug messages too.")
     var verbose = false
 
@@ -158,7 +166,8 @@ struct Run: ParsableCommand {
             handler.logLevel = verbose ? .debug : .info
             return handler
         }
-        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize] configuration in
+        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize, engine] configuration in
+            engine.apply(to: &configuration)
             if let inbox { configuration.inbox = inbox }
             if let state { configuration.state = state }
             if let timeline { configuration.timeline = timeline }
