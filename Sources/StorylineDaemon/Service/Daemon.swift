@@ -96,6 +96,10 @@ public final class Daemon {
     private func start() throws {
         signals = storyline_signalfd_open()
         guard signals >= 0 else { throw DaemonError(message: "cannot set up signal handling: \(String(cString: strerror(errno)))", errno: errno) }
+        guard Syscalls.isDirectory(configuration.inbox) else {
+            throw DaemonError(message: "the inbox \(configuration.inbox) does not exist or is not a directory: "
+                + "create it (mkdir -p \(configuration.inbox)) or choose another with --inbox.", errno: ENOENT)
+        }
         for directory in [configuration.state, archiveDirectory, rejectedDirectory] {
             do { try Syscalls.makeDirectory(directory) } catch {
                 throw DaemonError(message: "cannot create the state directory \(directory): \(error). "
@@ -103,10 +107,6 @@ public final class Daemon {
             }
         }
         try lockState()
-        guard Syscalls.isDirectory(configuration.inbox) else {
-            throw DaemonError(message: "the inbox \(configuration.inbox) does not exist or is not a directory: "
-                + "create it (mkdir -p \(configuration.inbox)) or choose another with --inbox.", errno: ENOENT)
-        }
         do { store = try StateStore(path: configuration.state + "/state.sqlite") } catch {
             throw DaemonError(message: "cannot open the state database in \(configuration.state): \(error)", errno: EIO)
         }
