@@ -104,6 +104,8 @@ public struct Engine: Sendable {
     /// The words of `body` left once furniture lines are removed, as the engine sees them now.
     public func content(of body: TokenizedText) -> (tokens: [Token], ranges: [Range<Int>]) {
         let ranges = boilerplate.contentRanges(of: body)
+        // No furniture (the common case): the words are the body's own, shared, not copied.
+        if ranges.count == body.lineStarts.count { return (body.tokens, ranges) }
         var tokens: [Token] = []
         tokens.reserveCapacity(body.tokens.count)
         for range in ranges { tokens.append(contentsOf: body.tokens[range]) }

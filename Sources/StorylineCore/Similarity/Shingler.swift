@@ -28,11 +28,20 @@ public struct Shingler: Sendable {
         let width = min(size, words.count)
         var hashes: [UInt64] = []
         hashes.reserveCapacity(words.count - width + 1)
+        // A polynomial rolling hash over the window (mod 2⁶⁴), finished by a mixer: two multiplies per
+        // shingle whatever its width.
+        let multiplier = Hashing.golden | 1
+        var leading: UInt64 = 1  // multiplier^(width - 1), the weight of the word leaving the window
+        for _ in 1..<max(width, 1) { leading &*= multiplier }
         words.withUnsafeBufferPointer { words in
-            for start in 0...(words.count - width) {
-                var hash = UInt64(width)
-                for offset in 0..<width { hash = Hashing.combine(hash, words[start + offset]) }
-                hashes.append(Hashing.mix(hash))
+            var rolling: UInt64 = 0
+            for index in 0..<width { rolling = rolling &* multiplier &+ words[index] }
+            hashes.append(Hashing.mix(rolling ^ UInt64(width)))
+            var index = width
+            while index < words.count {
+                rolling = (rolling &- words[index - width] &* leading) &* multiplier &+ words[index]
+                hashes.append(Hashing.mix(rolling ^ UInt64(width)))
+                index += 1
             }
         }
         return Fingerprint(sequence: hashes, width: width)

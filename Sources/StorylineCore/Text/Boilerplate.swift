@@ -68,6 +68,8 @@ public struct Boilerplate: Sendable {
         Pattern("all rights reserved", maximumWords: 15, atEnd: true),
     ]
 
+    static let longestPattern = builtIn.map(\.maximumWords).max() ?? 0
+
     /// Lines longer than this are paragraphs, never furniture.
     static let maximumLineWords = 40
 
@@ -98,7 +100,8 @@ public struct Boilerplate: Sendable {
 
     /// Whether a line of words is on the built-in furniture list.
     public static func isBuiltInFurniture(_ line: ArraySlice<Token>) -> Bool {
-        builtIn.contains { $0.matches(line) }
+        guard line.count <= longestPattern else { return false }
+        return builtIn.contains { $0.matches(line) }
     }
 
     /// Whether line `line` of `text` is furniture, built in or learned.

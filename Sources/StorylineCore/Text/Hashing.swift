@@ -1,8 +1,9 @@
 /// The 64-bit hashing used everywhere text is turned into numbers.
 ///
-/// Tokens are hashed byte by byte while they are folded (FNV-1a), then finished with a strong mixer so
-/// that every bit of the result is usable: the MinHash bin, the slot value and the LSH band keys all
-/// take different bits of one shingle hash.
+/// Words are hashed while they are folded: bytes are packed eight to a 64-bit lane, each full lane is
+/// folded into the hash with one multiply (`WordHash`), and the result is finished with a strong mixer
+/// so that every bit is usable: the MinHash bin, the slot value and the LSH band keys all take
+/// different bits of one shingle hash.
 enum Hashing {
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
@@ -29,10 +30,31 @@ enum Hashing {
 
     /// The hash of a word as the tokenizer computes it, for building word lists (stop words, furniture).
     static func word<S: StringProtocol>(_ word: S) -> UInt64 {
-        var hash = fnvOffset
-        for byte in word.utf8 {
-            hash = (hash ^ UInt64(byte)) &* fnvPrime
-        }
-        return mix(hash)
+        var hash = WordHash()
+        for byte in word.utf8 { hash.add(byte) }
+        return hash.value
     }
+}
+
+/// The running hash of one word: folded bytes packed into a lane, a multiply per eight bytes.
+///
+/// Folded bytes are never zero, so a partly filled lane is unambiguous.
+struct WordHash {
+    var state = Hashing.fnvOffset
+    var lane: UInt64 = 0
+    var count = 0
+
+    @inline(__always)
+    mutating func add(_ byte: UInt8) {
+        lane = lane << 8 | UInt64(byte)
+        count += 1
+        if count & 7 == 0 {
+            state = (state ^ lane) &* Hashing.golden
+            lane = 0
+        }
+    }
+
+    /// The finished hash.
+    @inline(__always)
+    var value: UInt64 { Hashing.mix((state ^ lane) &* Hashing.golden) }
 }

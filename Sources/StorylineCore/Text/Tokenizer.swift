@@ -53,24 +53,44 @@ public struct Tokenizer: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>, into result: inout TokenizedText
     ) {
         let count = bytes.count
-        var scanner = WordScanner(capacity: count / 5)
+        // A word takes at least one byte and a separator, an ideograph three bytes: at most count / 2 + 1
+        // words, written straight into the array's storage.
+        var lineStarts: [Int] = []
+        result.tokens = [Token](unsafeUninitializedCapacity: count / 2 + 1) { storage, initialized in
+            var scanner = WordScanner(storage: storage.baseAddress!)
+            scan(bytes, ascii: ascii, with: &scanner)
+            initialized = scanner.count
+            lineStarts = scanner.lineStarts
+        }
+        result.lineStarts = lineStarts
+    }
+
+    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>, with scanner: inout WordScanner) {
+        let count = bytes.count
         var index = 0
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
                 var folded = ascii[Int(byte)]
                 if folded > 1 {
-                    // The ASCII run of a word, in a tight loop.
+                    // The ASCII run of a word, in a tight loop over raw pointers.
                     scanner.begin(at: index)
                     var hash = scanner.hash
                     var nonDigits: UInt8 = 0
+                    let base = bytes.baseAddress!
+                    let table = ascii.baseAddress!
+                    var position = base + index
+                    let end = base + count
                     repeat {
-                        hash = (hash ^ UInt64(folded)) &* Hashing.fnvPrime
+                        hash.add(folded)
                         nonDigits |= folded &- 0x30 < 10 ? 0 : 1
-                        index += 1
-                        guard index < count, bytes[index] < 0x80 else { break }
-                        folded = ascii[Int(bytes[index])]
+                        position += 1
+                        if position == end { break }
+                        let next = position.pointee
+                        if next >= 0x80 { break }
+                        folded = table[Int(next)]
                     } while folded > 1
+                    index = position - base
                     scanner.hash = hash
                     scanner.nonDigits |= nonDigits
                     continue
@@ -104,8 +124,6 @@ public struct Tokenizer: Sendable {
             index += width
         }
         scanner.finish(at: count)
-        result.tokens = scanner.tokens
-        result.lineStarts = scanner.lineStarts
     }
 
     /// The folded spelling of a word's bytes: what its hash was computed from.
@@ -184,16 +202,18 @@ public struct Tokenizer: Sendable {
 
 /// The word being read, and the words read so far.
 private struct WordScanner {
-    var tokens: [Token] = []
+    /// Where the next word goes; the caller sized the storage for every word the text can hold.
+    let storage: UnsafeMutablePointer<Token>
+    var count = 0
     var lineStarts: [Int] = []
-    var hash = Hashing.fnvOffset
+    var hash = WordHash()
     var start = -1
     /// Non-zero once the word has a byte that is not a digit.
     var nonDigits: UInt8 = 0
     var lineEnded = true
 
-    init(capacity: Int) {
-        tokens.reserveCapacity(capacity)
+    init(storage: UnsafeMutablePointer<Token>) {
+        self.storage = storage
     }
 
     var isInWord: Bool { start >= 0 }
@@ -203,7 +223,7 @@ private struct WordScanner {
         guard start < 0 else { return }
         start = position
         if lineEnded {
-            lineStarts.append(tokens.count)
+            lineStarts.append(count)
             lineEnded = false
         }
     }
@@ -212,16 +232,18 @@ private struct WordScanner {
     @inline(__always)
     mutating func add(_ byte: UInt8, at position: Int) {
         begin(at: position)
-        hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime
+        hash.add(byte)
         nonDigits |= byte &- 0x30 < 10 ? 0 : 1
     }
 
     @inline(__always)
     mutating func finish(at end: Int) {
         guard start >= 0 else { return }
-        tokens.append(Token(hash: Hashing.mix(hash), start: UInt32(truncatingIfNeeded: start),
-                            length: UInt32(truncatingIfNeeded: end - start), isNumeric: nonDigits == 0))
-        hash = Hashing.fnvOffset
+        (storage + count).initialize(to: Token(
+            hash: hash.value, start: UInt32(truncatingIfNeeded: start),
+            length: UInt32(truncatingIfNeeded: end - start), isNumeric: nonDigits == 0))
+        count += 1
+        hash = WordHash()
         start = -1
         nonDigits = 0
     }
