@@ -64,6 +64,7 @@ public struct Engine: Sendable {
         var story: Int
         var time: Timestamp
         var fingerprint: Fingerprint
+        var shingles: ShingleSet
         var signature: Signature
         var sample: [UInt64]
         var postedTerms: [UInt64]
@@ -162,7 +163,7 @@ public struct Engine: Sendable {
         let shingles = fingerprint.set
         let sample = containment.sample(of: shingles)
         var record = ArticleRecord(
-            story: 0, time: submission.time, fingerprint: fingerprint, signature: signature, sample: sample,
+            story: 0, time: submission.time, fingerprint: fingerprint, shingles: shingles, signature: signature, sample: sample,
             postedTerms: [], sha256: submission.sha256)
 
         let judgement: Judgement
@@ -222,7 +223,7 @@ public struct Engine: Sendable {
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
             guard let other = articles[candidate],
-                  case let overlap = Overlap(record.fingerprint, shingles, other.fingerprint, other.fingerprint.set),
+                  case let overlap = Overlap(record.fingerprint, shingles, other.fingerprint, other.shingles),
                   let (measure, value) = duplicateMeasure(for: overlap)
             else { continue }
             if best == nil || Self.rank(measure, value) > Self.rank(best!.1, best!.2) {

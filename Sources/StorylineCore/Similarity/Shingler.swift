@@ -72,16 +72,37 @@ public struct Fingerprint: Sendable, Hashable {
     /// the shingles on either side, so coverage falls by about the share of words edited, where the
     /// share of shared shingles falls by up to `width` times as much.
     public func coverage(in other: ShingleSet) -> Double {
-        guard !sequence.isEmpty else { return 0 }
+        coverage(sharing: SharedShingles(set.intersection(with: other)))
+    }
+
+    /// Coverage given the shingles this text shares with the other (see `coverage(in:)`).
+    func coverage(sharing shared: SharedShingles) -> Double {
+        guard !sequence.isEmpty, !shared.isEmpty else { return 0 }
         var covered = 0
         var lastMatch = Int.min
         for word in 0..<wordCount {
             // The shingle at `word` (if any) is the last one that can cover it.
-            if word < sequence.count, other.contains(sequence[word]) { lastMatch = word }
+            if word < sequence.count, shared.contains(sequence[word]) { lastMatch = word }
             if lastMatch != Int.min && word - lastMatch < width { covered += 1 }
         }
         return Double(covered) / Double(wordCount)
     }
+}
+
+/// The shingles two texts share, for constant-time membership while walking one text.
+struct SharedShingles {
+    private let table: WordTable
+    let count: Int
+
+    init(_ hashes: [UInt64]) {
+        table = WordTable(hashes.map { ($0, 1) })
+        count = hashes.count
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool { table.value(for: hash) != nil }
 }
 
 /// The distinct shingle hashes of a text, sorted, for exact set comparison.
@@ -102,21 +123,26 @@ public struct ShingleSet: Sendable, Hashable {
 
     public var count: Int { hashes.count }
 
-    /// Whether the set holds `hash` (binary search).
-    public func contains(_ hash: UInt64) -> Bool {
-        var low = 0, high = hashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
-        }
-        return low < hashes.count && hashes[low] == hash
-    }
-
     /// |A ∩ B| / |A ∪ B|.
     public func jaccard(with other: ShingleSet) -> Double {
         let common = intersectionCount(with: other)
         let union = count + other.count - common
         return union == 0 ? 0 : Double(common) / Double(union)
+    }
+
+    /// The shingles both sets hold, sorted.
+    public func intersection(with other: ShingleSet) -> [UInt64] {
+        var shared: [UInt64] = []
+        hashes.withUnsafeBufferPointer { left in
+            other.hashes.withUnsafeBufferPointer { right in
+                var i = 0, j = 0
+                while i < left.count && j < right.count {
+                    let a = left[i], b = right[j]
+                    if a == b { shared.append(a); i += 1; j += 1 } else if a < b { i += 1 } else { j += 1 }
+                }
+            }
+        }
+        return shared
     }
 
     /// The number of shingles both sets hold.
@@ -148,13 +174,14 @@ public struct Overlap: Sendable, Hashable {
     public var rightContainment: Double
 
     public init(_ left: Fingerprint, _ leftSet: ShingleSet, _ right: Fingerprint, _ rightSet: ShingleSet) {
-        common = leftSet.intersectionCount(with: rightSet)
+        let shared = SharedShingles(leftSet.intersection(with: rightSet))
+        common = shared.count
         leftShingles = leftSet.count
         rightShingles = rightSet.count
         leftWords = left.wordCount
         rightWords = right.wordCount
-        leftContainment = left.coverage(in: rightSet)
-        rightContainment = right.coverage(in: leftSet)
+        leftContainment = left.coverage(sharing: shared)
+        rightContainment = right.coverage(sharing: shared)
     }
 
     /// |A ∩ B| / |A ∪ B| of the shingle sets.
