@@ -74,6 +74,7 @@ public final class Daemon {
     ///
     /// - Returns: the exit status: 0 after a clean stop.
     public func run() -> Int32 {
+        defer { store?.close() }
         do {
             try start()
             try loop()
@@ -474,8 +475,20 @@ public final class Daemon {
     }
 
     private var statusCounts: String {
-        "\(counts.articles.formatted()) articles, \(counts.stories.formatted()) stories, "
-            + "\(counts.duplicates.formatted()) duplicates, \(counts.rejected.formatted()) rejected, backlog \(pending.count.formatted())"
+        "\(grouped(counts.articles)) articles, \(grouped(counts.stories)) stories, "
+            + "\(grouped(counts.duplicates)) duplicates, \(grouped(counts.rejected)) rejected, backlog \(grouped(pending.count))"
+    }
+
+    /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a
+    /// priority to.)
+    private func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return result
     }
 
     private var statusText: String {

@@ -53,6 +53,8 @@ public final class StateStore {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(5)
+        // No thread priorities: raising one needs a capability the sandboxed service does not have.
+        configuration.qos = .unspecified
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -103,6 +105,12 @@ public final class StateStore {
                 """)
         }
         return migrator
+    }
+
+    /// Closes the database on this thread. (Left to deinit, closing happens on a worker thread that
+    /// the sandbox refuses a priority to, which the journal would show as a denial.)
+    public func close() {
+        try? database.close()
     }
 
     /// The highest committed `seq` (0 when none).

@@ -1,0 +1,141 @@
+#!/bin/bash
+# Runs inside a container booted with a real systemd 252 (see test_systemd.py): installs the project's
+# unchanged deploy/storyline.service, drives it with systemctl and journalctl, and writes one line per
+# check to /probe/results ("ok: ..." or "FAIL: ..."), then powers the container off.
+set -u
+results=/probe/results
+: > "$results"
+inbox=/var/lib/storyline/inbox
+timeline=/var/lib/storyline/timeline.jsonl
+
+check() {  # check "what was promised" command...
+    local name=$1
+    shift
+    if "$@" >> /probe/details 2>&1; then echo "ok: $name" >> "$results"; else echo "FAIL: $name" >> "$results"; fi
+}
+show() { systemctl show -p "$1" --value storyline; }
+lines() { [ -f "$timeline" ] && wc -l < "$timeline" || echo 0; }
+wait_lines() {  # wait_lines N: until the timeline has N lines (20 s at most)
+    for _ in $(seq 200); do [ "$(lines)" -ge "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
+wait_status() {  # wait_status TEXT: until StatusText contains TEXT
+    for _ in $(seq 100); do show StatusText | grep -q -- "$1" && return 0; sleep 0.1; done
+    show StatusText
+    return 1
+}
+drop_plain() { cat "/probe/articles/$1" > "$inbox/$1"; }
+drop_renamed() { cp "/probe/articles/$1" "$inbox/.$1.tmp" && mv "$inbox/.$1.tmp" "$inbox/$1"; }
+one_line_per_file() {  # every named file has exactly one line
+    for file in "$@"; do
+        [ "$(grep -c "\"file\":\"$file\"" "$timeline")" = 1 ] || { echo "$file: $(grep -c "\"file\":\"$file\"" "$timeline") lines"; return 1; }
+    done
+}
+seq_gapless() { python3 -c '
+import json, sys
+seqs = [json.loads(line)["seq"] for line in open(sys.argv[1], encoding="utf-8")]
+sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)' "$timeline"; }
+
+cp /probe/storyline.service /etc/systemd/system/storyline.service
+systemctl daemon-reload
+
+# Start: systemctl start returns once READY=1 was sent.
+systemctl start storyline
+check "systemctl start returns with ActiveState=active" test "$(show ActiveState)" = active
+check "SubState=running after start" test "$(show SubState)" = running
+check "StatusText is set at start (watching ...)" wait_status "watching $inbox: 0 articles"
+
+# Producers: a plain write and a write-then-rename each get one line; StatusText follows.
+drop_plain seed0.txt
+drop_renamed seed1.txt
+check "two dropped files give two timeline lines" wait_lines 2
+check "a plain write and a renamed write have exactly one line each" one_line_per_file seed0.txt seed1.txt
+check "StatusText reflects the dropped files (2 articles)" wait_status "2 articles"
+group_readable() { local mode; mode=$(stat -c '%a' "$timeline"); echo "mode $mode"; [ $(( 8#$mode & 8#040 )) -ne 0 ]; }
+check "the timeline is readable by the unit's group (mode 0640 or wider)" group_readable
+
+# Reload: a new StatusText, still running.
+systemctl reload storyline
+check "systemctl reload keeps it running" test "$(show SubState)" = running
+check "systemctl reload gives a new StatusText" wait_status "(reloaded)"
+
+# A rejected file: warning priority in the journal.
+printf 'bin\000ary' > "$inbox/broken.txt"
+check "a binary file gets a line" wait_lines 3
+
+# Restart: no line for old files, seq continues.
+systemctl restart storyline
+drop_renamed seed2.txt
+check "after restart the new file gets its line" wait_lines 4
+check "after restart old files have no second line" one_line_per_file seed0.txt seed1.txt broken.txt seed2.txt
+check "seq is 1..N without gaps across the restart" seq_gapless
+
+# The journal: structured fields, priorities, a query by story.
+journalctl --sync
+journalctl -u storyline -o json > /probe/journal.json
+check "journal entries carry STORYLINE_EVENT, STORYLINE_FILE, STORYLINE_STORY" python3 -c '
+import json, sys
+entries = [json.loads(line) for line in open("/probe/journal.json")]
+events = [e for e in entries if "STORYLINE_EVENT" in e]
+assert any(e.get("STORYLINE_FILE") == "seed0.txt" and e.get("STORYLINE_STORY") for e in events), events
+assert all(e.get("SYSLOG_IDENTIFIER") == "storyline" for e in events)'
+check "story events are logged at info (PRIORITY=6), rejections at warning (PRIORITY=4)" python3 -c '
+import json
+entries = [json.loads(line) for line in open("/probe/journal.json")]
+events = [e for e in entries if "STORYLINE_EVENT" in e]
+assert {e["PRIORITY"] for e in events if e["STORYLINE_EVENT"] == "rejected"} == {"4"}, events
+assert {e["PRIORITY"] for e in events if e["STORYLINE_EVENT"] != "rejected"} == {"6"}, events'
+story=$(python3 -c 'import json; print(json.loads(open("'"$timeline"'").readline())["story"])')
+journalctl -u storyline "STORYLINE_STORY=$story" -o json > /probe/story.json
+check "journalctl STORYLINE_STORY=<id> returns exactly that story's articles" python3 -c '
+import json
+timeline = [json.loads(line) for line in open("'"$timeline"'")]
+expected = sorted(e["article"]["file"] for e in timeline if e.get("story") == "'"$story"'")
+got = sorted(json.loads(line)["STORYLINE_FILE"] for line in open("/probe/story.json"))
+assert got == expected, (got, expected)'
+check "no permission or system call denials in the journal under the sandbox" bash -c \
+    '! journalctl -u storyline | grep -Ei "operation not permitted|permission denied|seccomp|bad system call|errno=(1|13)\b|failed to set"'
+
+systemctl status storyline --no-pager > /probe/status.txt 2>&1
+journalctl -u storyline "STORYLINE_STORY=$story" --no-pager -o short > /probe/story.txt 2>&1
+
+# Stop: Result=success.
+systemctl stop storyline
+check "systemctl stop ends with Result=success" test "$(show Result)" = success
+
+# Watchdog: a stalled loop is killed with Result=watchdog and Restart=on-failure brings it back.
+mkdir -p /run/systemd/system/storyline.service.d
+printf '[Service]\nEnvironment=STORYLINE_TEST_STALL_SECONDS=60\nWatchdogSec=2s\nRestartSec=1s\n' \
+    > /run/systemd/system/storyline.service.d/stall.conf
+systemctl daemon-reload
+systemctl start storyline
+first_pid=$(show MainPID)
+drop_renamed seed3.txt   # processed, then the loop stalls and stops pinging
+killed() {
+    for _ in $(seq 150); do
+        journalctl -u storyline --no-pager | grep -q "Failed with result 'watchdog'" && return 0
+        sleep 0.1
+    done
+    systemctl status storyline --no-pager
+    journalctl -u storyline --no-pager | tail -20
+    return 1
+}
+check "a stalled loop is killed by the watchdog (Result=watchdog)" killed
+back() {
+    for _ in $(seq 100); do
+        pid=$(show MainPID)
+        [ "$(show SubState)" = running ] && [ "$pid" != 0 ] && [ "$pid" != "$first_pid" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "Restart=on-failure brings it back" back
+check "NRestarts counts the restart" test "$(show NRestarts)" -ge 1
+check "nothing lost across the watchdog kill: every file has one line" one_line_per_file seed0.txt seed1.txt broken.txt seed2.txt seed3.txt
+check "seq still gapless after the watchdog kill" seq_gapless
+rm -rf /run/systemd/system/storyline.service.d
+systemctl daemon-reload
+systemctl stop storyline
+
+echo done >> "$results"
+systemctl poweroff
