@@ -128,7 +128,7 @@ public final class Daemon {
         counts = loaded
         notifier.ready(status: statusText)
         lastStatus = statusText
-        logger.notice("watching \(configuration.inbox)", metadata: [
+        logger.notice("watching \(configuration.inbox): timeline \(configuration.timeline) at seq \(lastSeq), \(pending.count) files waiting", metadata: [
             "timeline.seq": "\(lastSeq)", "backlog": "\(pending.count)", "timeline": "\(configuration.timeline)",
         ])
     }
@@ -163,7 +163,10 @@ public final class Daemon {
                 notifier.status("loading state: \(restored) articles restored")
             }
         }
-        if restored > 0 { logger.info("state restored", metadata: ["articles": "\(restored)"]) }
+        if restored > 0 {
+            logger.info("state restored: \(restored) articles within the \(configuration.engine.horizonDays)-day horizon re-indexed",
+                        metadata: ["articles": "\(restored)"])
+        }
     }
 
     /// Makes the timeline end with every committed line, exactly once.
@@ -420,6 +423,8 @@ public final class Daemon {
             logger.error("cannot move handled files out of the inbox: \(error)")
         }
         updateCounts(judged.map(\.0))
+        // Once the backlog is cleared, say so at once rather than at the next tick.
+        if pending.isEmpty { updateStatus(force: true) }
     }
 
     private func fail(_ message: String, names: [String]) {
