@@ -164,7 +164,9 @@ public final class Daemon {
             }
         }
         if restored > 0 {
-            logger.info("state restored: \(restored) articles within the \(configuration.engine.horizonDays)-day horizon re-indexed",
+            let days = configuration.engine.horizonDays
+            let horizon = days == days.rounded() ? String(Int(days)) : String(days)
+            logger.info("state restored: \(restored) articles within the \(horizon)-day horizon re-indexed",
                         metadata: ["articles": "\(restored)"])
         }
     }
