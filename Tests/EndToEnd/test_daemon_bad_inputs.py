@@ -191,12 +191,6 @@ def test_strange_names_give_valid_lines_with_the_right_file(daemons, paths):
     assert paths.archived_names() == set(STRANGE_NAMES)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a file whose name is not valid UTF-8 gets no line and stays in the inbox for ever. InboxWatcher "
-    "decodes the inotify name lossily (the byte 0xE9 becomes U+FFFD), so the daemon looks for a path that does "
-    "not exist, logs '... vanished before it was read: nothing to do' and moves on; every restart does the same. "
-    "It should get exactly one line (the name shown with U+FFFD) and leave the inbox."
-))
 def test_a_name_that_is_not_utf8_still_gets_one_line(daemons, paths):
     daemon = daemons.start(paths)
     inbox = os.fsencode(paths.inbox)

@@ -23,10 +23,22 @@ public struct ArticleFile: Sendable {
     ///
     /// - Throws: `ArticleRejection` saying why the file cannot be read as an article.
     public static func read(path: String, sizeLimit: Int = defaultSizeLimit) throws(ArticleRejection) -> ArticleFile {
-        let name = String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path))
+        let bytes = Array(path.utf8)
+        let name = bytes.split(separator: UInt8(ascii: "/")).last.map { FileName(bytes: Array($0)) } ?? FileName(path)
+        return try read(pathBytes: bytes, name: name, sizeLimit: sizeLimit)
+    }
+
+    /// Reads the file `name` in `directory` (see `read(path:sizeLimit:)`); the name need not be UTF-8.
+    public static func read(_ name: FileName, in directory: String, sizeLimit: Int = defaultSizeLimit) throws(ArticleRejection) -> ArticleFile {
+        try read(pathBytes: name.path(in: directory), name: name, sizeLimit: sizeLimit)
+    }
+
+    private static func read(pathBytes: [UInt8], name fileName: FileName, sizeLimit: Int) throws(ArticleRejection) -> ArticleFile {
+        let name = fileName.description
+        let path = Syscalls.shown(pathBytes)
         let descriptor: Int32
         do {
-            descriptor = try Syscalls.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+            descriptor = try Syscalls.open(bytes: pathBytes, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         } catch {
             switch error.errno {
             case ELOOP, ENXIO:

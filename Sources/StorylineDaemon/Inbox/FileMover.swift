@@ -15,83 +15,78 @@ public enum FileMover {
     /// - Returns: the name the entry has in `destination`.
     /// - Throws: `SystemCallError` when the entry cannot be moved; it then stays where it was.
     @discardableResult
-    public static func move(_ name: String, from source: String, to destination: String) throws(SystemCallError) -> String {
-        let from = source + "/" + name
+    public static func move(_ name: FileName, from source: String, to destination: String) throws(SystemCallError) -> FileName {
+        let from = name.path(in: source)
         for attempt in 0..<10_000 {
-            let target = suffixed(name, attempt)
+            let target = name.suffixed(attempt)
             do {
-                if try Syscalls.renameWithoutReplacing(from, destination + "/" + target) { return target }
+                if try Syscalls.renameWithoutReplacing(from, target.path(in: destination)) { return target }
             } catch where error.errno == EXDEV {
-                if try recreate(from, at: destination + "/" + target) { return target }
+                if try recreate(from, at: target.path(in: destination)) { return target }
             }
         }
-        throw SystemCallError(call: "rename", path: from, errno: EEXIST)
-    }
-
-    /// `name`, then `name.1.ext`, `name.2.ext`… keeping the extension last.
-    static func suffixed(_ name: String, _ attempt: Int) -> String {
-        guard attempt > 0 else { return name }
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            return "\(name[..<dot]).\(attempt)\(name[dot...])"
-        }
-        return "\(name).\(attempt)"
+        throw SystemCallError(call: "rename", path: Syscalls.shown(from), errno: EEXIST)
     }
 
     /// Makes `from` again at `to` on another file system, then removes `from`; false if `to` exists.
-    private static func recreate(_ from: String, at to: String) throws(SystemCallError) -> Bool {
-        var status = stat()
-        guard lstat(from, &status) == 0 else { throw SystemCallError(call: "lstat", path: from, errno: errno) }
+    private static func recreate(_ from: [UInt8], at to: [UInt8]) throws(SystemCallError) -> Bool {
+        let status = try Syscalls.linkStatus(bytes: from)
+        func fail(_ call: String, _ path: [UInt8]) -> SystemCallError {
+            SystemCallError(call: call, path: Syscalls.shown(path), errno: errno)
+        }
         switch status.st_mode & S_IFMT {
         case S_IFREG:
             guard try copyWithoutReplacing(from, to) else { return false }
-            try Syscalls.unlink(from)
         case S_IFLNK:
             var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let length = readlink(from, &target, target.count - 1)
-            guard length >= 0 else { throw SystemCallError(call: "readlink", path: from, errno: errno) }
-            guard symlink(String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self), to) == 0 else {
+            let length = Syscalls.withCPath(from) { readlink($0, &target, target.count - 1) }
+            guard length >= 0 else { throw fail("readlink", from) }
+            let made = target.withUnsafeBufferPointer { link in Syscalls.withCPath(to) { symlink(link.baseAddress!, $0) } }
+            guard made == 0 else {
                 if errno == EEXIST { return false }
-                throw SystemCallError(call: "symlink", path: to, errno: errno)
+                throw fail("symlink", to)
             }
-            try Syscalls.unlink(from)
         case S_IFIFO:
-            guard mkfifo(to, status.st_mode & 0o777) == 0 else {
+            guard Syscalls.withCPath(to, { mkfifo($0, status.st_mode & 0o777) }) == 0 else {
                 if errno == EEXIST { return false }
-                throw SystemCallError(call: "mkfifo", path: to, errno: errno)
+                throw fail("mkfifo", to)
             }
-            try Syscalls.unlink(from)
         case S_IFDIR:
-            guard mkdir(to, status.st_mode & 0o777) == 0 else {
+            guard Syscalls.withCPath(to, { mkdir($0, status.st_mode & 0o777) }) == 0 else {
                 if errno == EEXIST { return false }
-                throw SystemCallError(call: "mkdir", path: to, errno: errno)
+                throw fail("mkdir", to)
             }
-            for name in try Syscalls.directoryEntries(from) {
-                try move(name, from: from, to: to)
+            let inner = Syscalls.shown(from), outer = Syscalls.shown(to)
+            for entry in try Syscalls.directoryEntries(bytes: from) {
+                try move(entry, from: inner, to: outer)
             }
-            guard rmdir(from) == 0 else { throw SystemCallError(call: "rmdir", path: from, errno: errno) }
+            guard Syscalls.withCPath(from, { rmdir($0) }) == 0 else { throw fail("rmdir", from) }
+            return true
         default:
-            throw SystemCallError(call: "rename (a socket or device cannot be moved across file systems)", path: from, errno: EXDEV)
+            throw SystemCallError(call: "rename (a socket or device cannot be moved across file systems)",
+                                  path: Syscalls.shown(from), errno: EXDEV)
         }
+        try Syscalls.unlink(from)
         return true
     }
 
-    private static func copyWithoutReplacing(_ from: String, _ to: String) throws(SystemCallError) -> Bool {
-        let input = try Syscalls.open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+    private static func copyWithoutReplacing(_ from: [UInt8], _ to: [UInt8]) throws(SystemCallError) -> Bool {
+        let input = try Syscalls.open(bytes: from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
         defer { Syscalls.close(input) }
         let output: Int32
         do {
-            output = try Syscalls.open(to, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            output = try Syscalls.open(bytes: to, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         } catch where error.errno == EEXIST {
             return false
         }
         defer { Syscalls.close(output) }
-        let bytes = try Syscalls.readAll(input, path: from, limit: Int.max - 1)
+        let bytes = try Syscalls.readAll(input, path: Syscalls.shown(from), limit: Int.max - 1)
         let failure: SystemCallError? = bytes.withUnsafeBytes { raw in
-            do throws(SystemCallError) { try Syscalls.writeAll(output, raw, path: to) } catch { return error }
+            do throws(SystemCallError) { try Syscalls.writeAll(output, raw, path: Syscalls.shown(to)) } catch { return error }
             return nil
         }
         if let failure { throw failure }
-        try Syscalls.synchronize(output, path: to)
+        try Syscalls.synchronize(output, path: Syscalls.shown(to))
         return true
     }
 }

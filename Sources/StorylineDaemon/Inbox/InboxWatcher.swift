@@ -6,7 +6,7 @@ import Glibc
 /// What the inbox watch reports.
 public enum InboxChange: Sendable, Hashable {
     /// A file was closed after writing, or renamed into the inbox.
-    case arrived(String)
+    case arrived(FileName)
     /// The kernel's event queue overflowed: some events are lost; rescan the directory.
     case overflow
     /// The inbox itself was deleted, moved, or its file system unmounted.
@@ -67,8 +67,7 @@ public final class InboxWatcher {
                     } else if nameLength > 0 {
                         let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + headerSize + nameLength)])
                         let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
-                        let name = String(decoding: nameBytes[0..<end], as: UTF8.self)
-                        changes.append(.arrived(name))
+                        changes.append(.arrived(FileName(bytes: Array(nameBytes[0..<end]))))
                     }
                     offset += headerSize + nameLength
                 }

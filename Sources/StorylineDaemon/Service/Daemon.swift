@@ -34,8 +34,8 @@ public final class Daemon {
     private var watcher: InboxWatcher?
     private var engine: Engine
     private var tokenizer = Tokenizer()
-    private var pending: Set<String> = []
-    private var unmovable: Set<String> = []
+    private var pending: Set<FileName> = []
+    private var unmovable: Set<FileName> = []
     private var lastSeq = 0
     private var timelineSeq = 0
     private var counts = (articles: 0, stories: 0, duplicates: 0, rejected: 0)
@@ -197,7 +197,7 @@ public final class Daemon {
     /// Queues every complete file already in the inbox.
     private func scanInbox() {
         do {
-            for name in try Syscalls.directoryEntries(configuration.inbox) where !InboxNames.isInProgress(name) {
+            for name in try Syscalls.directoryEntries(bytes: Array(configuration.inbox.utf8)) where !InboxNames.isInProgress(name.bytes) {
                 pending.insert(name)
             }
         } catch {
@@ -211,8 +211,7 @@ public final class Daemon {
         for event in try store.unmovedEvents() {
             pending.remove(event.file)
             guard event.seq <= timelineSeq else { continue }
-            let path = configuration.inbox + "/" + event.file
-            if Syscalls.exists(path) {
+            if Syscalls.exists(bytes: event.file.path(in: configuration.inbox)) {
                 let destination = event.disposition == .archive ? archiveDirectory : rejectedDirectory
                 do { try FileMover.move(event.file, from: configuration.inbox, to: destination) } catch {
                     logger.error("cannot move \(event.file) out of the inbox: \(error)", metadata: ["article.file": "\(event.file)"])
@@ -292,7 +291,7 @@ public final class Daemon {
         for change in changes {
             switch change {
             case let .arrived(name):
-                if !InboxNames.isInProgress(name) { pending.insert(name) }
+                if !InboxNames.isInProgress(name.bytes) { pending.insert(name) }
             case .overflow:
                 logger.warning("the inotify queue overflowed: rescanning the inbox")
                 scanInbox()
@@ -372,8 +371,7 @@ public final class Daemon {
         var seq = lastSeq
         var judged: [(TimelineEvent, Judgement?)] = []
         for name in names {
-            let path = configuration.inbox + "/" + name
-            guard Syscalls.exists(path) else {
+            guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
                 logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
                 continue
             }
@@ -381,26 +379,26 @@ public final class Daemon {
             let event: TimelineEvent
             var judgement: Judgement?
             do throws(ArticleRejection) {
-                let file = try ArticleFile.read(path: path, sizeLimit: configuration.maxFileBytes)
+                let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
                 let article = try ArticleParser.parse(file.bytes, fileName: file.name)
                 let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
                 let result = try engine.judge(submission)
                 judgement = result
                 event = TimelineEvent(seq: seq, time: now, judgement: result, article: TimelineEvent.Article(
-                    id: TimelineEvent.articleID(result.article), file: name, title: article.title, source: article.source,
+                    id: TimelineEvent.articleID(result.article), file: name.description, title: article.title, source: article.source,
                     url: article.url, published: article.published, words: result.words, sha256: file.sha256))
                 let signature = engine.fingerprint(of: engine.content(of: submission.body).tokens).signature.values
                 batch.articles.append(StateStore.ArticleRow(
-                    judgement: result, seq: seq, file: name, sha256: file.sha256, published: article.published,
+                    judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
                     time: submission.time, title: article.title, body: article.body, signature: signature))
                 batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
             } catch {
-                if error.code == .unreadable && !Syscalls.exists(path) {
+                if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {
                     seq -= 1
                     logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
                     continue
                 }
-                event = TimelineEvent(seq: seq, time: now, rejectedFile: name, rejection: error)
+                event = TimelineEvent(seq: seq, time: now, rejectedFile: name.description, rejection: error)
                 batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: nil, disposition: .rejected))
             }
             judged.append((event, judgement))
@@ -429,7 +427,7 @@ public final class Daemon {
         if pending.isEmpty { updateStatus(force: true) }
     }
 
-    private func fail(_ message: String, names: [String]) {
+    private func fail(_ message: String, names: [FileName]) {
         logger.error("\(message); retrying in \(retryDelay)")
         failure = message
         failedAt = .now

@@ -11,7 +11,8 @@ public final class StateStore {
     public struct EventRow: Sendable, Hashable {
         public var seq: Int
         public var line: String
-        public var file: String
+        /// The input file's name as the file system has it.
+        public var file: FileName
         public var sha256: String?
         public var disposition: Disposition
     }
@@ -104,6 +105,10 @@ public final class StateStore {
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2: file names as bytes") { db in
+            // Names need not be UTF-8; the bytes find the file again, `file` stays for people.
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN name BLOB")
+        }
         return migrator
     }
 
@@ -134,8 +139,9 @@ public final class StateStore {
         try database.write { db in
             for event in batch.events {
                 try db.execute(
-                    sql: "INSERT INTO events (seq, line, file, sha256, disposition) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [event.seq, event.line, event.file, event.sha256, event.disposition.rawValue])
+                    sql: "INSERT INTO events (seq, line, file, name, sha256, disposition) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [event.seq, event.line, event.file.description, Data(event.file.bytes), event.sha256,
+                                event.disposition.rawValue])
             }
             for article in batch.articles {
                 let judgement = article.judgement
@@ -184,7 +190,7 @@ public final class StateStore {
     /// Events whose input file was not yet moved out of the inbox.
     public func unmovedEvents() throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, line, file, sha256, disposition FROM events WHERE moved = 0 ORDER BY seq")
+            try Row.fetchAll(db, sql: "SELECT seq, line, file, name, sha256, disposition FROM events WHERE moved = 0 ORDER BY seq")
                 .map(Self.eventRow)
         }
     }
@@ -192,14 +198,16 @@ public final class StateStore {
     /// Events after `seq`, in order, for appending to the timeline.
     public func events(after seq: Int) throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, line, file, sha256, disposition FROM events WHERE seq > ? ORDER BY seq",
+            try Row.fetchAll(db, sql: "SELECT seq, line, file, name, sha256, disposition FROM events WHERE seq > ? ORDER BY seq",
                              arguments: [seq]).map(Self.eventRow)
         }
     }
 
     private static func eventRow(_ row: Row) -> EventRow {
-        EventRow(seq: row["seq"], line: row["line"], file: row["file"], sha256: row["sha256"],
-                 disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
+        let name: Data? = row["name"]
+        let file = name.map { FileName(bytes: [UInt8]($0)) } ?? FileName(row["file"] as String)
+        return EventRow(seq: row["seq"], line: row["line"], file: file, sha256: row["sha256"],
+                        disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
     }
 
     /// Articles to restore the engine from, in judgement order: those at most `horizonDays` older than

@@ -15,12 +15,27 @@ public struct SystemCallError: Error, Sendable, Hashable, CustomStringConvertibl
 /// Every raw system call Storyline makes, each retried on EINTR, in one place.
 enum Syscalls {
     static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) throws(SystemCallError) -> Int32 {
+        try open(bytes: Array(path.utf8), flags, mode)
+    }
+
+    /// Opens a path given as bytes (names need not be UTF-8).
+    static func open(bytes path: [UInt8], _ flags: Int32, _ mode: mode_t = 0) throws(SystemCallError) -> Int32 {
         while true {
-            let descriptor = Glibc.open(path, flags | O_CLOEXEC, mode)
+            let descriptor = withCPath(path) { Glibc.open($0, flags | O_CLOEXEC, mode) }
             if descriptor >= 0 { return descriptor }
-            if Glibc.errno != EINTR { throw SystemCallError(call: "open", path: path, errno: Glibc.errno) }
+            if Glibc.errno != EINTR { throw SystemCallError(call: "open", path: shown(path), errno: Glibc.errno) }
         }
     }
+
+    /// Calls `body` with `path` as a NUL-terminated C string.
+    static func withCPath<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { body($0) }
+        }
+    }
+
+    /// A byte path for messages.
+    static func shown(_ path: [UInt8]) -> String { String(decoding: path, as: UTF8.self) }
 
     static func fileStatus(_ descriptor: Int32, path: String) throws(SystemCallError) -> stat {
         var status = stat()
@@ -68,24 +83,42 @@ enum Syscalls {
         _ = Glibc.close(descriptor)
     }
 
-    /// The names in a directory, without `.` and `..`.
+    /// The names in a directory, without `.` and `..`, shown as text (see `directoryEntries(bytes:)`).
     static func directoryEntries(_ path: String) throws(SystemCallError) -> [String] {
-        guard let directory = opendir(path) else { throw SystemCallError(call: "opendir", path: path, errno: Glibc.errno) }
+        try directoryEntries(bytes: Array(path.utf8)).map(\.description)
+    }
+
+    /// The names in a directory, without `.` and `..`, as the file system has them.
+    static func directoryEntries(bytes path: [UInt8]) throws(SystemCallError) -> [FileName] {
+        guard let directory = withCPath(path, { opendir($0) }) else {
+            throw SystemCallError(call: "opendir", path: shown(path), errno: Glibc.errno)
+        }
         defer { closedir(directory) }
-        var names: [String] = []
+        var names: [FileName] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
+            if name != [0x2e] && name != [0x2e, 0x2e] { names.append(FileName(bytes: name)) }
         }
         return names
     }
 
     /// Whether anything (a file, a link, a directory…) exists at `path`, without following links.
     static func exists(_ path: String) -> Bool {
+        exists(bytes: Array(path.utf8))
+    }
+
+    static func exists(bytes path: [UInt8]) -> Bool {
         var status = stat()
-        return lstat(path, &status) == 0
+        return withCPath(path) { lstat($0, &status) } == 0
+    }
+
+    /// The status of the entry at `path`, links not followed.
+    static func linkStatus(bytes path: [UInt8]) throws(SystemCallError) -> stat {
+        var status = stat()
+        guard withCPath(path, { lstat($0, &status) }) == 0 else {
+            throw SystemCallError(call: "lstat", path: shown(path), errno: Glibc.errno)
+        }
+        return status
     }
 
     /// Whether `path` is a directory (following links).
@@ -105,14 +138,17 @@ enum Syscalls {
     }
 
     /// Renames `from` to `to` unless `to` exists; false if it does.
-    static func renameWithoutReplacing(_ from: String, _ to: String) throws(SystemCallError) -> Bool {
-        if storyline_rename_noreplace(from, to) == 0 { return true }
+    static func renameWithoutReplacing(_ from: [UInt8], _ to: [UInt8]) throws(SystemCallError) -> Bool {
+        let result = withCPath(from) { source in withCPath(to) { target in storyline_rename_noreplace(source, target) } }
+        if result == 0 { return true }
         if Glibc.errno == EEXIST { return false }
-        throw SystemCallError(call: "renameat2", path: from + " -> " + to, errno: Glibc.errno)
+        throw SystemCallError(call: "renameat2", path: shown(from) + " -> " + shown(to), errno: Glibc.errno)
     }
 
-    static func unlink(_ path: String) throws(SystemCallError) {
-        guard Glibc.unlink(path) == 0 else { throw SystemCallError(call: "unlink", path: path, errno: Glibc.errno) }
+    static func unlink(_ path: [UInt8]) throws(SystemCallError) {
+        guard withCPath(path, { Glibc.unlink($0) }) == 0 else {
+            throw SystemCallError(call: "unlink", path: shown(path), errno: Glibc.errno)
+        }
     }
 
     /// Makes a directory's entries (renames, new files) durable.
