@@ -64,6 +64,7 @@ install: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
 	install -D -m 0755 .build-static/release/storyline $(DESTDIR)/usr/local/bin/storyline
 	install -D -m 0644 deploy/storyline.service $(DESTDIR)/etc/systemd/system/storyline.service
+	install -D -m 0644 deploy/logrotate.d/storyline $(DESTDIR)/etc/logrotate.d/storyline
 	install -D -m 0644 docs/operations.md $(DESTDIR)/usr/local/share/doc/storyline/operations.md
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "installed; start it with: systemctl enable --now storyline"

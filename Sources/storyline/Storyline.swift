@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import StorylineCore
 import StorylineDaemon
@@ -13,7 +16,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
-        subcommands: [Run.self, Ingest.self, Explain.self]
+        subcommands: [Run.self, Ingest.self, Explain.self, Tail.self]
     )
 }
 
@@ -184,7 +187,65 @@ struct Run: ParsableCommand {
         let daemon = try Daemon(
             configuration: configuration, configurationFile: config, overrides: overrides,
             logger: Logger(label: "storyline"))
-        let status = daemon.run()
-        if status != 0 { throw ExitCode(status) }
+        // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
+        // start library worker threads that the sandbox refuses a priority to.
+        Glibc.exit(daemon.run())
+    }
+}
+
+struct Tail: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the timeline from a seq on, rotated copies included; with --follow, keep printing new lines.",
+        discussion: """
+            Lines are printed exactly as they are in the files, whole lines only, in seq order, each once. The \
+            rotated copies logrotate leaves next to the timeline are read first, oldest first: FILE.N (the highest \
+            N is the oldest) and FILE.N.gz (read with gzip -dc), then FILE itself; a copy wholly before \
+            --from-seq is skipped unread. A consumer that stores the last seq it handled resumes with \
+            --from-seq LAST+1. Without --follow it exits 0 once everything there is has been printed.
+
+            With --follow it then prints new lines as they are written, looking every 150 ms, and keeps going \
+            across rotations (rename and create, then SIGHUP to the daemon; a copytruncate is survived but may \
+            lose lines) until SIGINT, SIGTERM or SIGHUP, when it exits 0. A note on standard error says when \
+            lines are missing (seq A to B rotated away) or a file cannot be read.
+
+            --story and --event together print the lines that match both.
+            """
+    )
+
+    @Option(help: ArgumentHelp(
+        "The live timeline file; its rotated copies are found next to it (default \(defaults.timeline)).", valueName: "file"))
+    var timeline: String?
+    @Option(
+        help: ArgumentHelp("Print lines from this seq on; the first line is seq 1 (the default).", valueName: "n"),
+        transform: { text in
+            guard let seq = Int(text), seq >= 1 else {
+                throw ValidationError("--from-seq takes a whole number of 1 or more (the first line is seq 1); "
+                    + "to resume after the last line you handled, pass its seq + 1")
+            }
+            return seq
+        })
+    var fromSeq: Int = 1
+    @Flag(help: "After the lines there are, wait for new ones and print them, across rotations, until SIGINT or SIGTERM.")
+    var follow = false
+    @Option(help: ArgumentHelp(
+        "Print only the lines of this story (its \"story\" field, e.g. s42); repeat for several. Rejected lines have no story.",
+        valueName: "id"))
+    var story: [String] = []
+    @Option(help: ArgumentHelp(
+        "Print only lines of this event: story_started, story_extended, duplicate or rejected; repeat for several.",
+        valueName: "type"))
+    var event: [String] = []
+
+    func validate() throws {
+        for event in event where TimelineEvent.Kind(rawValue: event) == nil {
+            throw ValidationError("unknown --event \(event): use story_started, story_extended, duplicate or rejected")
+        }
+    }
+
+    func run() throws {
+        let options = TimelineFollower.Options(
+            timeline: timeline ?? defaults.timeline, fromSeq: fromSeq, follow: follow,
+            filter: TimelineLineFilter(stories: Set(story), events: Set(event)))
+        try TimelineFollower(options: options).run()
     }
 }

@@ -196,7 +196,7 @@ public struct Engine: Sendable {
                 }
                 judgement = recorded
             } else if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
-                      match.similarity >= configuration.storyThreshold {
+                      match.similarity >= StoryIndex.threshold(configuration.storyThreshold, for: vector) {
                 record.story = match.story
                 stories.add(number, vector: vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }

@@ -17,8 +17,10 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var minimumContainmentShingles = 25
     /// One shingle in this many is filed in the containment index.
     public var containmentSampling = 16
-    /// Similarity to a story's profile at or above which an article joins it.
-    public var storyThreshold = 0.15
+    /// Similarity to a story at or above which a full-length article joins it: its average cosine
+    /// with the story's articles. Texts of few terms (headlines) join at a lower similarity, scaled by
+    /// how much of a full term vector they hold (see `StoryIndex.threshold(_:for:)`).
+    public var storyThreshold = 0.14
     /// A story takes new articles while it has coverage this close in time (days).
     public var storyWindowDays = 7.0
     /// Coverage older than this (days behind the newest article) leaves the index.
@@ -53,7 +55,7 @@ public struct EngineConfiguration: Sendable, Hashable {
         try require((1...1024).contains(containmentSampling), "containment_sampling", containmentSampling,
                     "use a whole number from 1 to 1024 (16 is the default)")
         try require(storyThreshold > 0 && storyThreshold <= 1, "story_threshold", storyThreshold,
-                    "use a number in (0, 1] (0.15 is the default)")
+                    "use a number in (0, 1] (0.14 is the default)")
         try require(storyWindowDays > 0, "story_window_days", storyWindowDays,
                     "use a positive number of days (7 is the default)")
         try require(horizonDays >= storyWindowDays, "horizon_days", horizonDays,

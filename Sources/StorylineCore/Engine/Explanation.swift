@@ -15,6 +15,8 @@ public struct Explanation: Sendable {
     public var agreeingBands: Int
     public var storySimilarity: Double
     public var sharedTerms: [String]
+    /// The similarity at which B would join a story like A (lower for a headline).
+    public var joinThreshold: Double
     public var duplicate: (DuplicateMeasure, Double)?
     public var configuration: EngineConfiguration
 
@@ -59,6 +61,7 @@ public struct Explanation: Sendable {
         }.count
         let vectors = bags.map { TermVector($0, frequencies: frequencies) }
         storySimilarity = vectors[0].cosine(with: vectors[1])
+        joinThreshold = StoryIndex.threshold(configuration.storyThreshold, for: vectors[1])
         let rightWeights = Dictionary(vectors[1].terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
         sharedTerms = vectors[0].terms
             .compactMap { term, weight in rightWeights[term].map { (term, weight * $0) } }
@@ -90,7 +93,7 @@ public struct Explanation: Sendable {
         lines.append("A contained in B          \(number(overlap.leftContainment))   (share of A's content words in shingles B has)")
         lines.append("B contained in A          \(number(overlap.rightContainment))   (duplicate at >= "
             + "\(c.containmentThreshold) for the shorter text, if it has >= \(c.minimumContainmentShingles) shingles)")
-        lines.append("story similarity          \(number(storySimilarity))   (joins a story at >= \(c.storyThreshold))")
+        lines.append("story similarity          \(number(storySimilarity))   (B would join a story at >= \(number(joinThreshold)))")
         lines.append("terms they share most     " + (sharedTerms.isEmpty ? "(none)" : sharedTerms.joined(separator: ", ")))
         lines.append("")
         let shorter = overlap.leftIsShorter ? "A" : "B"
@@ -104,10 +107,10 @@ public struct Explanation: Sendable {
             lines.append("decision: DUPLICATE by containment. \(number(value)) of the shorter text (\(shorter)) "
                 + "appears in the other, at or above \(c.containmentThreshold): a truncated or extended copy.")
         case nil:
-            if storySimilarity >= c.storyThreshold {
+            if storySimilarity >= joinThreshold {
                 lines.append("decision: NOT duplicates (Jaccard \(number(overlap.jaccard)) < \(c.jaccardThreshold), "
                     + "containment \(number(overlap.containmentOfShorter)) < \(c.containmentThreshold)), but the SAME STORY: "
-                    + "their terms agree at \(number(storySimilarity)), at or above \(c.storyThreshold).")
+                    + "their terms agree at \(number(storySimilarity)), at or above \(number(joinThreshold)).")
             } else {
                 lines.append("decision: NOT duplicates and NOT the same story: Jaccard \(number(overlap.jaccard)), "
                     + "containment \(number(overlap.containmentOfShorter)), story similarity \(number(storySimilarity)) "

@@ -1,8 +1,18 @@
+import Foundation
+
 /// The live stories, their term profiles, and an index to find the few stories an article may join.
 ///
 /// A story's profile is the sum of its articles' term vectors, cut to its heaviest terms. Candidate
 /// stories are found through the articles that share the new article's heaviest terms (a posting
 /// list per term, recent articles only), never by scanning every story.
+///
+/// How an article is compared with a profile depends on how much the article says. A full article is
+/// compared with the story's articles on average (the profile's dot product over its article count):
+/// a story that has drifted across related events (two stories about one politician) has members that
+/// disagree, and their average tells it, where the cosine with their sum would hide it. A headline
+/// has too few terms to agree with every member; it is compared with the profile's direction (the
+/// cosine with the sum), which is what a story's dominant names and words make up, and it needs less
+/// agreement to join (`threshold(_:for:)`).
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
         public var centroid: [UInt64: Float] = [:]
@@ -21,7 +31,9 @@ public struct StoryIndex: Sendable {
 
     static let profileTerms = 200
     static let postedTerms = 15
-    static let queryTerms = 10
+    /// A headline's terms all go into the query: the words it shares with its story are often
+    /// the ones the story has already made common, hence its lightest.
+    static let queryTerms = 20
     static let postingsScanned = 200
     static let postingsKept = 512
     static let storiesScored = 8
@@ -63,13 +75,38 @@ public struct StoryIndex: Sendable {
                 dot += weight * profileWeight
                 contributions.append((term, weight * profileWeight))
             }
-            let similarity = Double(dot / profile.norm)
+            let similarity = Self.similarity(dot: dot, profile: profile, fullness: Self.fullness(of: vector))
             if best == nil || similarity > best!.similarity {
-                contributions.sort { $0.1 > $1.1 }
+                contributions.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
                 best = Match(story: story, similarity: min(1, similarity), sharedTerms: contributions.map(\.0))
             }
         }
         return best
+    }
+
+    /// How much of a full term vector `vector` holds: 1 for an article with `TermVector.maximumTerms`
+    /// terms or more, about 0.15 for a headline.
+    static func fullness(of vector: TermVector) -> Double {
+        min(1, Double(vector.terms.count) / Double(TermVector.maximumTerms))
+    }
+
+    /// The similarity of an article to a profile, from their dot product.
+    ///
+    /// Divides by `norm^(1 - fullness) × articles^fullness`: the cosine with the profile for a text of
+    /// few terms, the average cosine with the story's articles for a full one, and in between for
+    /// texts in between, so no length makes the measure jump.
+    static func similarity(dot: Float, profile: Profile, fullness: Double) -> Double {
+        let scale = pow(Double(profile.norm), 1 - fullness) * pow(Double(max(profile.articles, 1)), fullness)
+        return Double(dot) / scale
+    }
+
+    /// The similarity at or above which `vector` joins a story, given the threshold for full articles.
+    ///
+    /// A headline shares at most a few of its handful of terms with a story, so its similarity to the
+    /// right story is lower than a full article's: the threshold scales with the square root of its
+    /// fullness (0.14 becomes about 0.05 for a headline of 12 terms).
+    public static func threshold(_ threshold: Double, for vector: TermVector) -> Double {
+        threshold * fullness(of: vector).squareRoot()
     }
 
     /// Starts story `story` with its first article.

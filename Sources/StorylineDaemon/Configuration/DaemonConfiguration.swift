@@ -32,7 +32,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         ("jaccard_threshold", "near-duplicate at Jaccard >= this (default 0.8)"),
         ("containment_threshold", "near-duplicate at containment >= this (default 0.9)"),
         ("minimum_containment_shingles", "shorter texts are judged by Jaccard only (default 25)"),
-        ("story_threshold", "joins a story at similarity >= this (default 0.15)"),
+        ("story_threshold", "joins a story at similarity >= this; headlines need less (default 0.14)"),
         ("story_window_days", "a story takes articles within this many days of its coverage (default 7)"),
         ("horizon_days", "coverage older than this leaves the index (default 30)"),
         ("boilerplate_stories", "a short line seen in this many stories is furniture (default 4)"),

@@ -44,6 +44,7 @@ public final class Daemon {
     private var lastWatchdog = ContinuousClock.now
     private var failure: String?
     private var failedAt = ContinuousClock.now
+    private var timelineNeedsReopen = false
     private var retryDelay: Duration = .milliseconds(250)
     private var stopping = false
     private var signals: Int32 = -1
@@ -177,8 +178,10 @@ public final class Daemon {
             let lastInFile = try timeline.repairTornTail()
             timelineSeq = lastInFile ?? min(lastSeq, timelineSeq)
             if lastInFile == nil && lastSeq > 0 && timelineSeq == 0 {
-                // A new or rotated-away file: lines up to the last one moved out were written before.
-                timelineSeq = try store.lastMovedSeq()
+                // A new or rotated-away file: the lines before it are in the rotated copy (logrotate's
+                // FILE.1 with delaycompress); without one, lines up to the last file moved out were written.
+                let rotated = TimelineWriter.lastSeq(ofFile: configuration.timeline + ".1")
+                timelineSeq = max(rotated ?? 0, try store.lastMovedSeq())
             }
             try appendCommittedLines()
         } catch let error as SystemCallError {
@@ -189,6 +192,9 @@ public final class Daemon {
     private func appendCommittedLines() throws {
         let missing = try store.events(after: timelineSeq)
         guard !missing.isEmpty else { return }
+        if try timeline.reopenIfRotated() {
+            logger.notice("the timeline \(configuration.timeline) was rotated: writing to the new file")
+        }
         for event in missing { try timeline.append(line: event.line) }
         try timeline.flush()
         timelineSeq = missing.last!.seq
@@ -237,6 +243,9 @@ public final class Daemon {
 
     private func loop() throws {
         while !stopping {
+            // Signals first: a reload (after a rotation) must reopen the timeline before more lines go out.
+            try handleSignals()
+            if stopping { break }
             if failure == nil, !pending.isEmpty {
                 processBatch()
                 if let testStall { Thread.sleep(forTimeInterval: Double(testStall.components.seconds)
@@ -323,19 +332,35 @@ public final class Daemon {
             rearmInbox()
             return
         }
+        if timelineNeedsReopen {
+            reopenTimeline()
+            return
+        }
         failure = nil
+    }
+
+    /// Opens the timeline path again (after a rotation); on failure keeps retrying with backoff, and
+    /// processes nothing meanwhile, so no line goes to a file that was rotated away.
+    private func reopenTimeline() {
+        do {
+            try timeline.reopen()
+            _ = try timeline.repairTornTail()
+            if timelineNeedsReopen { logger.notice("the timeline \(configuration.timeline) is open again") }
+            timelineNeedsReopen = false
+            failure = nil
+        } catch {
+            logger.error("cannot reopen the timeline \(configuration.timeline): \(error); retrying in \(retryDelay)")
+            timelineNeedsReopen = true
+            failure = "cannot reopen the timeline: \(error)"
+            failedAt = .now
+            retryDelay = min(retryDelay * 2, .seconds(30))
+        }
     }
 
     private func reload() {
         notifier.reloading()
         logger.notice("reloading: reopening the timeline and reading the configuration again")
-        do {
-            try timeline.reopen()
-            _ = try timeline.repairTornTail()
-        } catch {
-            logger.error("cannot reopen the timeline \(configuration.timeline): \(error)")
-            failure = "cannot reopen the timeline: \(error)"
-        }
+        reopenTimeline()
         var fresh = DaemonConfiguration()
         do {
             if let configurationFile { try fresh.apply(file: configurationFile) }

@@ -45,6 +45,20 @@ public final class TimelineWriter {
         descriptor = fresh
     }
 
+    /// Reopens the path when the file there is no longer the one open (renamed by a rotation, or
+    /// removed): lines then go to the path consumers follow even before the rotation's SIGHUP arrives.
+    ///
+    /// - Returns: whether the file was reopened.
+    @discardableResult
+    public func reopenIfRotated() throws(SystemCallError) -> Bool {
+        guard isFile else { return false }
+        let open = try Syscalls.fileStatus(descriptor, path: path)
+        var current = stat()
+        if stat(path, &current) == 0 && current.st_dev == open.st_dev && current.st_ino == open.st_ino { return false }
+        try reopen()
+        return true
+    }
+
     /// Cuts off a torn last line (one without its newline) and returns the `seq` of the last whole
     /// line, or nil for an empty file.
     public func repairTornTail() throws(SystemCallError) -> Int? {
@@ -72,12 +86,25 @@ public final class TimelineWriter {
         guard line.starts(with: prefix) else { return nil }
         var value = 0
         var sawDigit = false
-        for byte in line.dropFirst(prefix.count) {
+        for byte in line.dropFirst(prefix.count).prefix(18) {
             guard byte >= 0x30 && byte <= 0x39 else { break }
             value = value * 10 + Int(byte - 0x30)
             sawDigit = true
         }
         return sawDigit ? value : nil
+    }
+
+    /// The `seq` of the last whole line of the file at `path`, if it can be read.
+    static func lastSeq(ofFile path: String) -> Int? {
+        guard let descriptor = try? Syscalls.open(path, O_RDONLY | O_NONBLOCK) else { return nil }
+        defer { Syscalls.close(descriptor) }
+        guard let size = try? Int(Syscalls.fileStatus(descriptor, path: path).st_size), size > 0 else { return nil }
+        let window = min(size, 1 << 20)
+        var tail = [UInt8](repeating: 0, count: window)
+        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
+        guard count == window, let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return seq(ofLine: tail[lineStart..<lastNewline])
     }
 
     /// Queues one event; lines reach the file in `flush()` or when the buffer fills.
