@@ -412,10 +412,9 @@ public final class Daemon {
                 event = TimelineEvent(seq: seq, time: now, judgement: result, article: TimelineEvent.Article(
                     id: TimelineEvent.articleID(result.article), file: name.description, title: article.title, source: article.source,
                     url: article.url, published: article.published, words: result.words, sha256: file.sha256))
-                let signature = engine.fingerprint(of: engine.content(of: submission.body).tokens).signature.values
                 batch.articles.append(StateStore.ArticleRow(
                     judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
-                    time: submission.time, title: article.title, body: article.body, signature: signature))
+                    time: submission.time, title: article.title, body: article.body))
                 batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
             } catch {
                 if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {

@@ -4,8 +4,13 @@ import StorylineCore
 
 /// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
 ///
-/// It holds every event with its exact timeline line, the articles within the horizon with what it
-/// takes to rebuild the engine's indexes, the stories, and counters. One transaction per batch.
+/// It holds every event with its exact timeline line, every article with its judgement and its text,
+/// and the stories. One transaction per batch.
+///
+/// The engine's indexes (signatures, shingle sets, story profiles, learned term and furniture weights)
+/// are not stored: they are rebuilt at start-up by restoring the articles within the horizon from their
+/// text (`Engine.restore`). The text is smaller than its shingle set, and a rebuild from it cannot
+/// disagree with the code that judges.
 public final class StateStore {
     /// One event as committed: its line, and what to do with its input file.
     public struct EventRow: Sendable, Hashable {
@@ -33,7 +38,6 @@ public final class StateStore {
         public var time: Timestamp
         public var title: String
         public var body: String
-        public var signature: [UInt32]
     }
 
     /// A batch: its events and articles, committed together.
@@ -91,8 +95,7 @@ public final class StateStore {
                     terms TEXT,
                     words INTEGER NOT NULL,
                     title TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    signature BLOB NOT NULL
+                    body TEXT NOT NULL
                 );
                 CREATE INDEX articles_time ON articles(time);
                 CREATE INDEX articles_story ON articles(story);
@@ -158,16 +161,15 @@ public final class StateStore {
                     measure = how.rawValue
                     similarity = value
                 }
-                let signature = article.signature.withUnsafeBytes { Data($0) }
                 try db.execute(
                     sql: """
                         INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
-                            measure, similarity, terms, words, title, body, signature)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            measure, similarity, terms, words, title, body)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
                                 article.time.millisecondsSinceEpoch, judgement.story, verdict, duplicateOf, measure,
-                                similarity, terms, judgement.words, article.title, article.body, signature])
+                                similarity, terms, judgement.words, article.title, article.body])
                 try db.execute(
                     sql: """
                         INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
@@ -232,7 +234,7 @@ public final class StateStore {
                 let judgement = Judgement(article: row["number"], story: row["story"], words: row["words"], verdict: verdict)
                 try body(ArticleRow(judgement: judgement, seq: row["seq"], file: row["file"], sha256: row["sha256"],
                                     published: row["published"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
-                                    title: row["title"], body: row["body"], signature: []))
+                                    title: row["title"], body: row["body"]))
             }
         }
     }
