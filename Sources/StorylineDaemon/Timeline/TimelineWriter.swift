@@ -134,9 +134,4 @@ public final class TimelineWriter {
         buffer.removeAll(keepingCapacity: true)
         if isFile { try Syscalls.synchronize(descriptor, path: path) }
     }
-
-    /// Drops lines queued but not yet written.
-    public func discardQueued() {
-        buffer.removeAll(keepingCapacity: true)
-    }
 }
