@@ -80,13 +80,19 @@ public enum FileMover {
             return false
         }
         defer { Syscalls.close(output) }
-        let bytes = try Syscalls.readAll(input, path: Syscalls.shown(from), limit: Int.max - 1)
-        let failure: SystemCallError? = bytes.withUnsafeBytes { raw in
-            do throws(SystemCallError) { try Syscalls.writeAll(output, raw, path: Syscalls.shown(to)) } catch { return error }
-            return nil
+        do throws(SystemCallError) {
+            let bytes = try Syscalls.readAll(input, path: Syscalls.shown(from), limit: Int.max - 1)
+            let failure: SystemCallError? = bytes.withUnsafeBytes { raw in
+                do throws(SystemCallError) { try Syscalls.writeAll(output, raw, path: Syscalls.shown(to)) } catch { return error }
+                return nil
+            }
+            if let failure { throw failure }
+            try Syscalls.synchronize(output, path: Syscalls.shown(to))
+        } catch {
+            // No partial copy is left behind: the original stays in the inbox, whole.
+            try? Syscalls.unlink(to)
+            throw error
         }
-        if let failure { throw failure }
-        try Syscalls.synchronize(output, path: Syscalls.shown(to))
         return true
     }
 }

@@ -45,6 +45,9 @@ public final class Daemon {
     private var failure: String?
     private var failedAt = ContinuousClock.now
     private var timelineNeedsReopen = false
+    private var moveFailure: String?
+    private var moveRetryAt = ContinuousClock.now
+    private var moveRetryDelay: Duration = .milliseconds(250)
     private var retryDelay: Duration = .milliseconds(250)
     private var stopping = false
     private var signals: Int32 = -1
@@ -124,7 +127,7 @@ public final class Daemon {
             throw DaemonError(message: "cannot watch the inbox \(configuration.inbox): \(error).\(advice)", errno: error.errno)
         }
         scanInbox()
-        try moveCommittedFiles()
+        moveFiles()
         let loaded = try store.counts()
         counts = loaded
         notifier.ready(status: statusText)
@@ -193,7 +196,9 @@ public final class Daemon {
         let missing = try store.events(after: timelineSeq)
         guard !missing.isEmpty else { return }
         if try timeline.reopenIfRotated() {
-            logger.notice("the timeline \(configuration.timeline) was rotated: writing to the new file")
+            logger.notice("the timeline \(configuration.timeline) was replaced: writing to the file now at the path")
+            // The file now there may be the old one put back: continue after its last line.
+            if let last = try timeline.repairTornTail() { timelineSeq = last }
         }
         for event in missing { try timeline.append(line: event.line) }
         try timeline.flush()
@@ -212,8 +217,13 @@ public final class Daemon {
     }
 
     /// Moves files whose events are committed but which are still in the inbox; no new event.
+    /// Moves the files whose lines are written out of the inbox.
+    ///
+    /// - Throws: `DaemonError` naming the first file that could not be moved (the others were), after
+    ///   recording every move that succeeded; the caller retries with backoff.
     private func moveCommittedFiles() throws {
         var moved: [Int] = []
+        var firstFailure: String?
         for event in try store.unmovedEvents() {
             pending.remove(event.file)
             guard event.seq <= timelineSeq else { continue }
@@ -222,15 +232,18 @@ public final class Daemon {
                 do { try FileMover.move(event.file, from: configuration.inbox, to: destination) } catch {
                     logger.error("cannot move \(event.file) out of the inbox: \(error)", metadata: ["article.file": "\(event.file)"])
                     unmovable.insert(event.file)
+                    firstFailure = firstFailure ?? "cannot move \(event.file) out of the inbox: \(error)"
                     continue
                 }
             }
+            unmovable.remove(event.file)
             moved.append(event.seq)
         }
         if !moved.isEmpty {
             try synchronizeDirectories()
             try store.markMoved(moved)
         }
+        if let firstFailure { throw DaemonError(message: firstFailure, errno: EIO) }
     }
 
     private func synchronizeDirectories() throws {
@@ -265,6 +278,7 @@ public final class Daemon {
             try handleSignals()
             handleInboxChanges()
             if failure != nil && ContinuousClock.now - failedAt >= retryDelay { retry() }
+            if failure == nil && moveFailure != nil && ContinuousClock.now >= moveRetryAt { moveFiles() }
             pingWatchdog()
             updateStatus()
         }
@@ -334,9 +348,36 @@ public final class Daemon {
         }
         if timelineNeedsReopen {
             reopenTimeline()
+            if timelineNeedsReopen { return }
+        }
+        // Finish what the failure left: committed lines not yet in the timeline, files not yet moved.
+        do {
+            try appendCommittedLines()
+            if failure != nil { logger.notice("recovered: \(failure ?? "")") }
+            failure = nil
+            retryDelay = .milliseconds(250)
+        } catch {
+            fail("\(error)", names: [], rebuild: false)
             return
         }
-        failure = nil
+        moveFiles()
+    }
+
+    /// Moves the files whose lines are written; a failure (a full archive, say) is shown in the status
+    /// and retried with backoff while new files go on being judged (they wait in the inbox too).
+    private func moveFiles() {
+        do {
+            try moveCommittedFiles()
+            if let moveFailure { logger.notice("files are moving out of the inbox again (after: \(moveFailure))") }
+            moveFailure = nil
+            moveRetryDelay = .milliseconds(250)
+        } catch {
+            moveFailure = "\(error)"
+            moveRetryAt = .now + moveRetryDelay
+            logger.error("\(error); retrying in \(moveRetryDelay)")
+            moveRetryDelay = min(moveRetryDelay * 2, .seconds(30))
+            updateStatus(force: true)
+        }
     }
 
     /// Opens the timeline path again (after a rotation); on failure keeps retrying with backoff, and
@@ -347,7 +388,6 @@ public final class Daemon {
             _ = try timeline.repairTornTail()
             if timelineNeedsReopen { logger.notice("the timeline \(configuration.timeline) is open again") }
             timelineNeedsReopen = false
-            failure = nil
         } catch {
             logger.error("cannot reopen the timeline \(configuration.timeline): \(error); retrying in \(retryDelay)")
             timelineNeedsReopen = true
@@ -361,6 +401,8 @@ public final class Daemon {
         notifier.reloading()
         logger.notice("reloading: reopening the timeline and reading the configuration again")
         reopenTimeline()
+        // A reload is also the operator saying "fixed": finish what a failure left at once.
+        if failure != nil && !timelineNeedsReopen { retry() }
         var fresh = DaemonConfiguration()
         do {
             if let configurationFile { try fresh.apply(file: configurationFile) }
@@ -431,34 +473,39 @@ public final class Daemon {
         do {
             try store.commit(batch)
         } catch {
-            fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names)
+            fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names, rebuild: true)
             return
         }
         lastSeq = seq
+        for (event, judgement) in judged { log(event, judgement) }
+        updateCounts(judged.map(\.0))
         do {
             try appendCommittedLines()
         } catch {
             timelineSeq = (try? timeline.repairTornTail()) ?? timelineSeq
-            fail("cannot append to the timeline \(configuration.timeline): \(error); the files stay in the inbox", names: [])
+            fail("cannot append to the timeline \(configuration.timeline): \(error); the files stay in the inbox", names: [], rebuild: false)
             return
         }
-        for (event, judgement) in judged { log(event, judgement) }
-        do { try moveCommittedFiles() } catch {
-            logger.error("cannot move handled files out of the inbox: \(error)")
-        }
-        updateCounts(judged.map(\.0))
+        moveFiles()
         // Once the backlog is cleared, say so at once rather than at the next tick.
         if pending.isEmpty { updateStatus(force: true) }
     }
 
-    private func fail(_ message: String, names: [FileName]) {
+    /// Enters the failed state: nothing new is processed, `retry()` runs with backoff.
+    ///
+    /// - Parameters:
+    ///   - names: files to take again later (their batch was not committed).
+    ///   - rebuild: whether the engine judged files that were not committed, and must be rebuilt from
+    ///     what was.
+    private func fail(_ message: String, names: [FileName], rebuild: Bool) {
         logger.error("\(message); retrying in \(retryDelay)")
         failure = message
         failedAt = .now
         pending.formUnion(names)
         retryDelay = min(retryDelay * 2, .seconds(30))
-        // The engine judged files that were not committed: rebuild it from what was.
-        do { try restoreEngine() } catch { logger.error("cannot rebuild the engine from the state: \(error)") }
+        if rebuild {
+            do { try restoreEngine() } catch { logger.error("cannot rebuild the engine from the state: \(error)") }
+        }
         updateStatus(force: true)
     }
 
@@ -522,6 +569,7 @@ public final class Daemon {
 
     private var statusText: String {
         if let failure { return "error: \(failure); \(statusCounts)" }
+        if let moveFailure { return "error: \(moveFailure); \(statusCounts)" }
         return "watching \(configuration.inbox): \(statusCounts)"
     }
 

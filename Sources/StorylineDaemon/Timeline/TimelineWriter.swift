@@ -120,7 +120,9 @@ public final class TimelineWriter {
 
     /// Writes every queued line and, for a file, makes it durable.
     ///
-    /// A failed write is cut back to the last whole line, so the file never ends in a torn line.
+    /// A failed write is cut back to the last whole line, so the file never ends in a torn line, and
+    /// the queued lines are dropped: the caller writes again from its own record (the daemon from the
+    /// state database, after the file's last whole line), never twice.
     public func flush() throws(SystemCallError) {
         guard !buffer.isEmpty else { return }
         let failure: SystemCallError? = buffer.withUnsafeBytes { bytes in
@@ -128,6 +130,7 @@ public final class TimelineWriter {
             return nil
         }
         if let failure {
+            buffer.removeAll(keepingCapacity: true)
             if isFile { _ = try? repairTornTail() }
             throw failure
         }
