@@ -98,6 +98,12 @@ check "no permission or system call denials in the journal under the sandbox" ba
 
 systemctl status storyline --no-pager > /probe/status.txt 2>&1
 journalctl -u storyline "STORYLINE_STORY=$story" --no-pager -o short > /probe/story.txt 2>&1
+storyline tail --timeline "$timeline" --from-seq 2 > /probe/tail.txt 2>&1
+check "storyline tail --from-seq 2 prints lines 2 to the end" python3 -c '
+import json
+lines = open("/probe/tail.txt").read().splitlines()
+seqs = [json.loads(line)["seq"] for line in lines]
+assert seqs == list(range(2, 2 + len(seqs))) and len(seqs) >= 3, seqs'
 
 # Stop: Result=success.
 systemctl stop storyline
