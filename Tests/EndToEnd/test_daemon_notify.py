@@ -16,7 +16,10 @@ WATCHDOG_USEC = 200_000
 
 def status_line(paths: DaemonPaths, articles: int, stories: int, duplicates: int, rejected: int, backlog: int = 0) -> str:
     """Daemon.statusText while it watches the inbox."""
-    return (f"watching {paths.inbox}: {articles} articles, {stories} stories, {duplicates} duplicates, "
+    def counted(value: int, one: str, many: str) -> str:
+        return f"{value} {one if value == 1 else many}"
+    return (f"watching {paths.inbox}: {counted(articles, 'article', 'articles')}, "
+            f"{counted(stories, 'story', 'stories')}, {counted(duplicates, 'duplicate', 'duplicates')}, "
             f"{rejected} rejected, backlog {backlog}")
 
 
@@ -117,5 +120,5 @@ def test_sigterm_sends_stopping_and_exits_zero(daemons, paths):
     assert daemon.stop() == 0
 
     _, stopping = daemon.listener.wait_for(has("STOPPING", "1"), "STOPPING=1", start=start, timeout=2)
-    assert "1 articles" in stopping.fields.get("STATUS", ""), stopping.text
+    assert "1 article," in stopping.fields.get("STATUS", ""), stopping.text
     assert not daemon.listener.find(has("ERRNO")), daemon.listener.transcript()

@@ -551,8 +551,10 @@ public final class Daemon {
     }
 
     private var statusCounts: String {
-        "\(grouped(counts.articles)) articles, \(grouped(counts.stories)) stories, "
-            + "\(grouped(counts.duplicates)) duplicates, \(grouped(counts.rejected)) rejected, backlog \(grouped(pending.count))"
+        func counted(_ value: Int, _ one: String, _ many: String) -> String { "\(grouped(value)) \(value == 1 ? one : many)" }
+        return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
+            + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(grouped(counts.rejected)) rejected, "
+            + "backlog \(grouped(pending.count))"
     }
 
     /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a
