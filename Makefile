@@ -1,16 +1,17 @@
 # Storyline: `make run` and `make test` do all the set-up on a fresh Debian machine.
 SWIFT        ?= swift
-APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate python3 python3-pip
+APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate python3 python3-pip python3-venv
 PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
 
-.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench-engine eval clean
+.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval clean
 
 help:
 	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
 	@echo "make test          install what is missing, build, run every test"
+	@echo "make bench         end-to-end daemon benchmark (burst, latency, scale, datasketch); writes docs/performance.md"
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the engine on ../shared/eval dev sets"
 	@echo "make install       static binary to /usr/local/bin, unit to /etc/systemd/system"
@@ -68,6 +69,11 @@ install: deps
 	install -D -m 0644 docs/operations.md $(DESTDIR)/usr/local/share/doc/storyline/operations.md
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "installed; start it with: systemctl enable --now storyline"
+
+# End-to-end daemon benchmark (burst, latency, scale, datasketch side by side); writes docs/performance.md.
+# Quick run: BENCH_BURST=2000 BENCH_PREFILL=3000 BENCH_LATENCY=200 BENCH_RUNS=1 make bench
+bench: release
+	python3 Benchmarks/EndToEnd/bench.py --write-doc
 
 # Engine micro-benchmarks (ordo-one/benchmark; a separate package). Figures: docs/performance.md.
 bench-engine: deps
