@@ -3,17 +3,10 @@
 /// Titles count `titleWeight` times, since a headline names what the story is about. Function words,
 /// numbers and one-letter words are left out.
 public struct TermBag: Sendable {
-    /// Where a term was first seen, to spell it for people.
-    struct Origin: Sendable {
-        var inTitle: Bool
-        var tokenIndex: Int
-        var isPair: Bool
-    }
-
     public private(set) var counts: [UInt64: Float] = [:]
-    private var origins: [UInt64: Origin] = [:]
     private let title: TokenizedText
     private let body: TokenizedText
+    private let bodyRanges: [Range<Int>]
 
     /// How many times a title term counts.
     static let titleWeight: Float = 2
@@ -25,11 +18,16 @@ public struct TermBag: Sendable {
     public init(title: TokenizedText, body: TokenizedText, bodyRanges: [Range<Int>]) {
         self.title = title
         self.body = body
-        add(title, ranges: [title.tokens.indices], inTitle: true, weight: Self.titleWeight)
-        add(body, ranges: bodyRanges, inTitle: false, weight: 1)
+        self.bodyRanges = bodyRanges
+        counts.reserveCapacity(body.tokens.count)
+        Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, _ in counts[term, default: 0] += Self.titleWeight }
+        Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, _ in counts[term, default: 0] += 1 }
     }
 
-    private mutating func add(_ text: TokenizedText, ranges: [Range<Int>], inTitle: Bool, weight: Float) {
+    /// Calls `body` with every term of `text`, the index of its (first) word, and whether it is a pair.
+    private static func forEachTerm(
+        in text: TokenizedText, ranges: [Range<Int>], _ body: (UInt64, Int, Bool) -> Void
+    ) {
         for range in ranges {
             var previous: UInt64?
             for index in range {
@@ -38,26 +36,26 @@ public struct TermBag: Sendable {
                     previous = nil
                     continue
                 }
-                note(term, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index, isPair: false))
-                if let before = previous {
-                    let pair = Hashing.mix(Hashing.combine(before, term))
-                    note(pair, weight: weight, origin: Origin(inTitle: inTitle, tokenIndex: index - 1, isPair: true))
-                }
+                body(term, index, false)
+                if let before = previous { body(Hashing.mix(Hashing.combine(before, term)), index - 1, true) }
                 previous = term
             }
         }
     }
 
-    private mutating func note(_ term: UInt64, weight: Float, origin: Origin) {
-        counts[term, default: 0] += weight
-        if origins[term] == nil { origins[term] = origin }
-    }
-
-    /// How `term` is spelled: a word, or two words for a pair.
+    /// How `term` is spelled: a word, or two words for a pair. Found again in the text when asked
+    /// (only for the few terms a decision shows), rather than remembered for every term.
     public func spelling(of term: UInt64) -> String? {
-        guard let origin = origins[term] else { return nil }
-        let text = origin.inTitle ? title : body
-        let first = text.word(at: origin.tokenIndex)
-        return origin.isPair ? first + " " + text.word(at: origin.tokenIndex + 1) : first
+        for (text, ranges) in [(title, [title.tokens.indices]), (body, bodyRanges)] {
+            var found: (Int, Bool)?
+            Self.forEachTerm(in: text, ranges: ranges) { candidate, index, isPair in
+                if found == nil && candidate == term { found = (index, isPair) }
+            }
+            if let (index, isPair) = found {
+                let first = text.word(at: index)
+                return isPair ? first + " " + text.word(at: index + 1) : first
+            }
+        }
+        return nil
     }
 }
