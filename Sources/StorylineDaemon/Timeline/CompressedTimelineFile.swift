@@ -10,28 +10,18 @@ import Glibc
 /// rotation that renames the copy meanwhile does not matter. A compressed copy is complete: logrotate
 /// compresses a copy only once the writer has left it (`delaycompress`).
 final class CompressedTimelineFile {
-    let path: String
-    let identity: FileIdentity
-    private let descriptor: Int32
-    private var isClosed = false
+
+    private let opened: OpenedFile
+    var path: String { opened.path }
+    var identity: FileIdentity { opened.identity }
+    private var descriptor: Int32 { opened.descriptor }
 
     /// Takes ownership of `descriptor`, open for reading on `path`.
     init(descriptor: Int32, path: String) throws(SystemCallError) {
-        self.descriptor = descriptor
-        self.path = path
-        do { identity = FileIdentity(try Syscalls.fileStatus(descriptor, path: path)) } catch {
-            Syscalls.close(descriptor)
-            throw error
-        }
+        opened = try OpenedFile(descriptor: descriptor, path: path)
     }
 
-    deinit { close() }
-
-    func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        Syscalls.close(descriptor)
-    }
+    func close() { opened.close() }
 
     /// The gzip program on `PATH` (or in /usr/bin, /bin), or nil when it is not installed.
     static let gzipProgram: String? = {

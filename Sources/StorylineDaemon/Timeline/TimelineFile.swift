@@ -10,31 +10,21 @@ import Glibc
 /// A file that became shorter than that position was truncated (copytruncate) and is read again from
 /// its start; the reader drops the lines it has already seen by their seq.
 final class TimelineFile {
-    let path: String
-    let identity: FileIdentity
-    private let descriptor: Int32
     /// The offset just after the last whole line handed out.
     private(set) var position = 0
-    private var isClosed = false
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+
+    private let opened: OpenedFile
+    var path: String { opened.path }
+    var identity: FileIdentity { opened.identity }
+    private var descriptor: Int32 { opened.descriptor }
 
     /// Takes ownership of `descriptor`, open for reading on `path`.
     init(descriptor: Int32, path: String) throws(SystemCallError) {
-        self.descriptor = descriptor
-        self.path = path
-        do { identity = FileIdentity(try Syscalls.fileStatus(descriptor, path: path)) } catch {
-            Syscalls.close(descriptor)
-            throw error
-        }
+        opened = try OpenedFile(descriptor: descriptor, path: path)
     }
 
-    deinit { close() }
-
-    func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        Syscalls.close(descriptor)
-    }
+    func close() { opened.close() }
 
     var size: Int {
         get throws(SystemCallError) { Int(try Syscalls.fileStatus(descriptor, path: path).st_size) }
@@ -80,5 +70,31 @@ final class TimelineFile {
             if start > 0 || window == size { last = TimelineLine.seq(of: tail[start..<lastNewline]) }
         }
         return TimelineFileSeqs(first: TimelineLine.seq(of: head[0..<firstNewline]), last: last)
+    }
+}
+
+/// A descriptor open for reading, owned: its path, the identity of the file, closed once.
+final class OpenedFile {
+    let path: String
+    let identity: FileIdentity
+    let descriptor: Int32
+    private var isClosed = false
+
+    /// Takes ownership of `descriptor`, open for reading on `path`.
+    init(descriptor: Int32, path: String) throws(SystemCallError) {
+        self.descriptor = descriptor
+        self.path = path
+        do { identity = FileIdentity(try Syscalls.fileStatus(descriptor, path: path)) } catch {
+            Syscalls.close(descriptor)
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        Syscalls.close(descriptor)
     }
 }
