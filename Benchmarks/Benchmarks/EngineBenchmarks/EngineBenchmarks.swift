@@ -39,64 +39,41 @@ let benchmarks: @Sendable () -> Void = {
         .wallClock, .mallocCountTotal, EngineMetric.megabytesPerSecond, EngineMetric.articlesPerSecond,
     ]
 
-    // What the throughput target is about: one tokenizer per pass, reused for every article, as the
-    // daemon's ingest loop keeps one.
-    Benchmark(
-        "normalise+shingle+signature",
-        configuration: .init(metrics: textMetrics)
-    ) { benchmark, fixture in
-        var checksum: UInt64 = 0
-        let seconds = secondsTaken {
-            var tokenizer = Tokenizer()
-            for text in fixture.texts {
-                let (tokens, _) = fixture.engine.content(of: tokenizer.tokenize(text))
-                let (fingerprint, signature) = fixture.engine.fingerprint(of: tokens)
-                checksum &+= UInt64(fingerprint.sequence.count) &+ UInt64(signature.values[0])
+    /// A pass over every article of the text fixture with one tokenizer, reused as the daemon does,
+    /// reporting MB/s and articles/s; `work` returns a number folded into a checksum so that nothing is
+    /// optimised away.
+    func textBenchmark(_ name: String, _ work: @escaping @Sendable (Engine, inout Tokenizer, String) -> UInt64) {
+        Benchmark(name, configuration: .init(metrics: textMetrics)) { benchmark, fixture in
+            var checksum: UInt64 = 0
+            let seconds = secondsTaken {
+                var tokenizer = Tokenizer()
+                for text in fixture.texts { checksum &+= work(fixture.engine, &tokenizer, text) }
             }
+            benchmark.record(EngineMetric.megabytesPerSecond, Double(fixture.totalBytes) / 1e6, per: seconds)
+            benchmark.record(EngineMetric.articlesPerSecond, Double(fixture.texts.count), per: seconds)
+            blackHole(checksum)
+        } setup: {
+            try TextFixture(articles: articleCount)
         }
-        benchmark.record(EngineMetric.megabytesPerSecond, Double(fixture.totalBytes) / 1e6, per: seconds)
-        benchmark.record(EngineMetric.articlesPerSecond, Double(fixture.texts.count), per: seconds)
-        blackHole(checksum)
-    } setup: {
-        try TextFixture(articles: articleCount)
+    }
+
+    // What the throughput target is about.
+    textBenchmark("normalise+shingle+signature") { engine, tokenizer, text in
+        let (tokens, _) = engine.content(of: tokenizer.tokenize(text))
+        let (fingerprint, signature) = engine.fingerprint(of: tokens)
+        return UInt64(fingerprint.sequence.count) &+ UInt64(signature.values[0])
     }
 
     // The same, plus the sorted shingle set that `Engine.judge(_:)` builds next for verification.
-    Benchmark(
-        "normalise+shingle+signature+set",
-        configuration: .init(metrics: textMetrics)
-    ) { benchmark, fixture in
-        var checksum: UInt64 = 0
-        let seconds = secondsTaken {
-            var tokenizer = Tokenizer()
-            for text in fixture.texts {
-                let (tokens, _) = fixture.engine.content(of: tokenizer.tokenize(text))
-                let (fingerprint, signature) = fixture.engine.fingerprint(of: tokens)
-                checksum &+= UInt64(fingerprint.set.count) &+ UInt64(signature.values[0])
-            }
-        }
-        benchmark.record(EngineMetric.megabytesPerSecond, Double(fixture.totalBytes) / 1e6, per: seconds)
-        benchmark.record(EngineMetric.articlesPerSecond, Double(fixture.texts.count), per: seconds)
-        blackHole(checksum)
-    } setup: {
-        try TextFixture(articles: articleCount)
+    textBenchmark("normalise+shingle+signature+set") { engine, tokenizer, text in
+        let (tokens, _) = engine.content(of: tokenizer.tokenize(text))
+        let (fingerprint, signature) = engine.fingerprint(of: tokens)
+        return UInt64(fingerprint.set.count) &+ UInt64(signature.values[0])
     }
 
     // The first stage alone, to show where the time of the whole goes.
-    Benchmark(
-        "normalise only",
-        configuration: .init(metrics: textMetrics)
-    ) { benchmark, fixture in
-        var checksum = 0
-        let seconds = secondsTaken {
-            var tokenizer = Tokenizer()
-            for text in fixture.texts { checksum &+= tokenizer.tokenize(text).tokens.count }
-        }
-        benchmark.record(EngineMetric.megabytesPerSecond, Double(fixture.totalBytes) / 1e6, per: seconds)
-        benchmark.record(EngineMetric.articlesPerSecond, Double(fixture.texts.count), per: seconds)
-        blackHole(checksum)
-    } setup: {
-        try TextFixture(articles: articleCount)
+    textBenchmark("normalise only") { _, tokenizer, text in
+        UInt64(tokenizer.tokenize(text).tokens.count)
     }
 
     // Half the queries are revisions of indexed articles, half are unseen articles.
