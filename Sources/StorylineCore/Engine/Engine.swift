@@ -184,7 +184,7 @@ public struct Engine: Sendable {
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
         } else {
             let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
-            frequencies.observe(bag.counts.keys)
+            frequencies.observe(bag.terms)
             let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story

@@ -7,7 +7,7 @@ import Foundation
 /// appears; real counts take over as the stream grows.
 public struct DocumentFrequencies: Sendable {
     public private(set) var documents = 0
-    private var counts: [UInt64: UInt32] = [:]
+    private var counts = HashMap<UInt32>(minimumCapacity: 1 << 16)
     public let priorDocuments: Double
     public let capacity: Int
 
@@ -18,7 +18,7 @@ public struct DocumentFrequencies: Sendable {
 
     /// Counts one more article holding `terms` (each once).
     public mutating func observe<Terms: Sequence<UInt64>>(_ terms: Terms) {
-        if counts.count >= capacity { counts = counts.filter { $0.value > 1 } }
+        if counts.count >= capacity { counts = counts.filter { $1 > 1 } }
         documents += 1
         for term in terms { counts[term, default: 0] += 1 }
     }
@@ -38,9 +38,16 @@ public struct TermVector: Sendable {
     static let maximumTerms = 100
 
     public init(_ bag: TermBag, frequencies: DocumentFrequencies) {
-        var weighted = bag.counts.map { term, count in (term: term, weight: (1 + log(count)) * frequencies.idf(term)) }
-        weighted.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.term < $1.term) }
-        if weighted.count > Self.maximumTerms { weighted.removeLast(weighted.count - Self.maximumTerms) }
+        var weighted = bag.counts.entries.map { term, count in (term: term, weight: (1 + log(count)) * frequencies.idf(term)) }
+        // The heaviest first, ties by term: a strict order, so the terms kept are the same in every run.
+        let heavier = { (a: (term: UInt64, weight: Float), b: (term: UInt64, weight: Float)) in
+            a.weight > b.weight || (a.weight == b.weight && a.term < b.term)
+        }
+        if weighted.count > Self.maximumTerms {
+            weighted.moveFirst(Self.maximumTerms, by: heavier)
+            weighted.removeLast(weighted.count - Self.maximumTerms)
+        }
+        weighted.sort(by: heavier)
         let norm = weighted.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         terms = norm > 0 ? weighted.map { ($0.term, $0.weight / norm) } : []
     }
@@ -49,5 +56,35 @@ public struct TermVector: Sendable {
     public func cosine(with other: TermVector) -> Double {
         let lookup = Dictionary(other.terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
         return Double(terms.reduce(Float(0)) { $0 + $1.weight * (lookup[$1.term] ?? 0) })
+    }
+}
+
+extension Array {
+    /// Moves the `count` first elements in `areInIncreasingOrder` to the front, in no particular order
+    /// (quickselect): what a full sort would put there, at a fraction of its cost.
+    mutating func moveFirst(_ count: Int, by areInIncreasingOrder: (Element, Element) -> Bool) {
+        guard count > 0, count < self.count else { return }
+        let target = count - 1
+        var low = 0, high = self.count - 1
+        while low < high {
+            let pivot = self[low + (high - low) / 2]
+            var i = low, j = high
+            while i <= j {
+                while areInIncreasingOrder(self[i], pivot) { i += 1 }
+                while areInIncreasingOrder(pivot, self[j]) { j -= 1 }
+                if i <= j {
+                    swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j {
+                high = j
+            } else if target >= i {
+                low = i
+            } else {
+                return
+            }
+        }
     }
 }

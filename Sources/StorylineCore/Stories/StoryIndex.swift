@@ -15,7 +15,7 @@ import Foundation
 /// agreement to join (`threshold(_:for:)`).
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
-        public var centroid: [UInt64: Float] = [:]
+        var centroid = HashMap<Float>(minimumCapacity: StoryIndex.profileTerms)
         public var norm: Float = 0
         public var first: Timestamp
         public var last: Timestamp
@@ -120,11 +120,12 @@ public struct StoryIndex: Sendable {
         guard var profile = profiles[story] else { return }
         for (term, weight) in vector.terms { profile.centroid[term, default: 0] += weight }
         if profile.centroid.count > Self.profileTerms * 3 / 2 {
-            let kept = profile.centroid.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            let kept = profile.centroid.entries.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .prefix(Self.profileTerms)
-            profile.centroid = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+            profile.centroid = HashMap(minimumCapacity: Self.profileTerms)
+            for (term, weight) in kept { profile.centroid[term, default: weight] = weight }
         }
-        profile.norm = profile.centroid.values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        profile.norm = profile.centroid.entries.reduce(Float(0)) { $0 + $1.value * $1.value }.squareRoot()
         profile.articles += 1
         profiles[story] = profile
         cover(story, at: time)

@@ -3,7 +3,7 @@
 /// Titles count `titleWeight` times, since a headline names what the story is about. Function words,
 /// numbers and one-letter words are left out.
 public struct TermBag: Sendable {
-    public private(set) var counts: [UInt64: Float] = [:]
+    private(set) var counts: HashMap<Float>
     private let title: TokenizedText
     private let body: TokenizedText
     private let bodyRanges: [Range<Int>]
@@ -19,10 +19,13 @@ public struct TermBag: Sendable {
         self.title = title
         self.body = body
         self.bodyRanges = bodyRanges
-        counts.reserveCapacity(body.tokens.count)
+        counts = HashMap(minimumCapacity: body.tokens.count + title.tokens.count)
         Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, _ in counts[term, default: 0] += Self.titleWeight }
         Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, _ in counts[term, default: 0] += 1 }
     }
+
+    /// Every distinct term, once.
+    public var terms: [UInt64] { counts.keysInSlotOrder }
 
     /// Calls `body` with every term of `text`, the index of its (first) word, and whether it is a pair.
     private static func forEachTerm(
