@@ -156,9 +156,8 @@ public final class Daemon {
         var restored = 0
         var lastReport = ContinuousClock.now
         try store.restorableArticles(horizonDays: configuration.engine.horizonDays) { row in
-            var submission = Submission(
+            let submission = Submission(
                 title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256, time: row.time)
-            submission.time = row.time
             try? engine.restore(submission, as: row.judgement)
             restored += 1
             if ContinuousClock.now - lastReport > .seconds(1) {
