@@ -6,7 +6,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
 
-.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval clean
+.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval fuzz clean
 
 help:
 	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench         end-to-end daemon benchmark (burst, latency, scale, datasketch); writes docs/performance.md"
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the engine on ../shared/eval dev sets"
+	@echo "make fuzz          libFuzzer + AddressSanitizer on the parser, normaliser and shingler (FUZZ_SECONDS=300)"
 	@echo "make install       static binary to /usr/local/bin, unit to /etc/systemd/system"
 
 # Debian packages and Python test modules, installed only when missing.
@@ -78,6 +79,19 @@ bench: release
 # Engine micro-benchmarks (ordo-one/benchmark; a separate package). Figures: docs/performance.md.
 bench-engine: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress
+
+# libFuzzer with AddressSanitizer over what a dropped file meets before judgement (Fuzz/FuzzArticle.swift),
+# compiled in one module with StorylineCore's sources. Seeds: seeds/ and two small files; findings are
+# written to .build-fuzz/ (crash-*), to be kept as regression tests.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	@mkdir -p .build-fuzz/corpus
+	swiftc -sanitize=fuzzer,address -parse-as-library -g -module-name StorylineFuzz \
+		$$(find Sources/StorylineCore -name '*.swift') Fuzz/FuzzArticle.swift -o .build-fuzz/fuzz-article
+	@i=0; for f in seeds/*; do { printf '\001'; cat "$$f"; } > .build-fuzz/corpus/seed$$i; i=$$((i+1)); done
+	@printf '\000{"title":"T","text":"Some text here for a story.","published":"2019-01-23T20:28:44Z"}' > .build-fuzz/corpus/json
+	@printf '\001Title: A\nPublished: 2019-01-02\n\nBody words here and more words.' > .build-fuzz/corpus/header
+	cd .build-fuzz && ./fuzz-article -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -rss_limit_mb=2048 -print_final_stats=1 corpus
 
 eval: release
 	@scripts/eval.sh $(RELEASE_BIN)
