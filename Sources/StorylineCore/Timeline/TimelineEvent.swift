@@ -32,6 +32,14 @@ public struct TimelineEvent: Sendable, Hashable {
             self.words = words
             self.sha256 = sha256
         }
+
+        /// What the timeline says about a judged article: its id and words from the judgement, the rest
+        /// from its file.
+        public init(_ judgement: Judgement, file: String, _ article: ParsedArticle, sha256: String) {
+            self.init(id: TimelineEvent.articleID(judgement.article), file: file, title: article.title,
+                      source: article.source, url: article.url, published: article.published,
+                      words: judgement.words, sha256: sha256)
+        }
     }
 
     /// Why the engine decided as it did.

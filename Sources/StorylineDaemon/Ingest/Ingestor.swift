@@ -91,11 +91,8 @@ public struct Ingestor {
             let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
             do {
                 let judgement = try engine.judge(submission)
-                let fields = TimelineEvent.Article(
-                    id: TimelineEvent.articleID(judgement.article), file: file.name, title: article.title,
-                    source: article.source, url: article.url, published: article.published,
-                    words: judgement.words, sha256: file.sha256)
-                return TimelineEvent(seq: seq, time: now, judgement: judgement, article: fields)
+                return TimelineEvent(seq: seq, time: now, judgement: judgement,
+                                     article: TimelineEvent.Article(judgement, file: file.name, article, sha256: file.sha256))
             } catch {
                 return TimelineEvent(seq: seq, time: now, rejectedFile: file.name, rejection: error)
             }

@@ -435,7 +435,7 @@ public final class Daemon {
         let now = SystemClock.now()
         var batch = StateStore.Batch()
         var seq = lastSeq
-        var judged: [(TimelineEvent, Judgement?)] = []
+        var judged: [TimelineEvent] = []
         for name in names {
             guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
                 logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
@@ -443,16 +443,13 @@ public final class Daemon {
             }
             seq += 1
             let event: TimelineEvent
-            var judgement: Judgement?
             do throws(ArticleRejection) {
                 let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
                 let article = try ArticleParser.parse(file.bytes, fileName: file.name)
                 let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
                 let result = try engine.judge(submission)
-                judgement = result
-                event = TimelineEvent(seq: seq, time: now, judgement: result, article: TimelineEvent.Article(
-                    id: TimelineEvent.articleID(result.article), file: name.description, title: article.title, source: article.source,
-                    url: article.url, published: article.published, words: result.words, sha256: file.sha256))
+                event = TimelineEvent(seq: seq, time: now, judgement: result,
+                                      article: TimelineEvent.Article(result, file: name.description, article, sha256: file.sha256))
                 batch.articles.append(StateStore.ArticleRow(
                     judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
                     time: submission.time, title: article.title, body: article.body))
@@ -466,7 +463,7 @@ public final class Daemon {
                 event = TimelineEvent(seq: seq, time: now, rejectedFile: name.description, rejection: error)
                 batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: nil, disposition: .rejected))
             }
-            judged.append((event, judgement))
+            judged.append(event)
         }
         guard !batch.events.isEmpty else { return }
         do {
@@ -476,8 +473,9 @@ public final class Daemon {
             return
         }
         lastSeq = seq
-        for (event, judgement) in judged { log(event, judgement) }
-        updateCounts(judged.map(\.0))
+        retryDelay = .milliseconds(250)
+        for event in judged { log(event) }
+        updateCounts(judged)
         do {
             try appendCommittedLines()
         } catch {
@@ -508,7 +506,7 @@ public final class Daemon {
         updateStatus(force: true)
     }
 
-    private func log(_ event: TimelineEvent, _ judgement: Judgement?) {
+    private func log(_ event: TimelineEvent) {
         var metadata: Logger.Metadata = [
             "timeline.event": "\(event.kind.rawValue)", "timeline.seq": "\(event.seq)",
             "article.file": "\(event.article?.file ?? event.file ?? "")",
@@ -527,7 +525,6 @@ public final class Daemon {
         case .storyExtended:
             logger.info("\(event.article?.file ?? "") extends story \(event.story ?? ""): \(event.article?.title ?? "")", metadata: metadata)
         }
-        retryDelay = .milliseconds(250)
     }
 
     private func updateCounts(_ events: [TimelineEvent]) {
