@@ -6,7 +6,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
 
-.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval fuzz clean
+.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval fuzz soak clean
 
 help:
 	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the engine on ../shared/eval dev sets"
 	@echo "make fuzz          libFuzzer + AddressSanitizer on the parser, normaliser and shingler (FUZZ_SECONDS=300)"
+	@echo "make soak          10-minute soak of the release daemon (load, reloads, rotations, SIGKILLs) + the slow tests"
 	@echo "make install       static binary to /usr/local/bin, unit to /etc/systemd/system"
 
 # Debian packages and Python test modules, installed only when missing.
@@ -51,7 +52,7 @@ test-unit: deps
 	$(SWIFT) test --skip-build
 
 test-e2e: build
-	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py
+	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q -m 'not slow' Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py
 
 # The unit under a real systemd 252 booted in a container; needs root (STORYLINE_SKIP_SYSTEMD=1 skips
 # it on purpose). Prints one line per check.
@@ -92,6 +93,13 @@ fuzz: deps
 	@printf '\000{"title":"T","text":"Some text here for a story.","published":"2019-01-23T20:28:44Z"}' > .build-fuzz/corpus/json
 	@printf '\001Title: A\nPublished: 2019-01-02\n\nBody words here and more words.' > .build-fuzz/corpus/header
 	cd .build-fuzz && ./fuzz-article -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -rss_limit_mb=2048 -print_final_stats=1 corpus
+
+# The long reliability runs: a 10-minute soak of the release daemon (SOAK_SECONDS), then the end-to-end
+# tests marked slow. Figures: docs/reliability.md.
+SOAK_SECONDS ?= 600
+soak: release
+	python3 scripts/soak.py --binary $(CURDIR)/$(RELEASE_BIN) --seconds $(SOAK_SECONDS)
+	STORYLINE_BIN=$(CURDIR)/$(RELEASE_BIN) python3 -m pytest -q -m slow Tests/EndToEnd
 
 eval: release
 	@scripts/eval.sh $(RELEASE_BIN)
