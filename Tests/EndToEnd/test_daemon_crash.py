@@ -282,3 +282,30 @@ def test_sigkill_during_a_burst_with_rotations_and_reloads_loses_and_repeats_not
     print(f"\n{FILES} files, {chaos.count('kill')} kills, {rotator.rotations} rotations, "
           f"{chaos.count('reload')} reloads, {time.monotonic() - chaos.started:.1f} s")
 
+
+def test_a_line_torn_by_a_crash_is_cut_even_when_a_rotation_moved_it_away_before_the_restart(daemons, paths):
+    """The one sequence the random test above rarely meets: a kill in the middle of a write leaves the
+    start of a line, logrotate renames that file to FILE.1 while no daemon runs (its reload goes
+    nowhere), and the next daemon starts on an empty live file."""
+    files = make_corpus(6, SEED).files
+    names = list(files)
+    daemon = daemons.start(paths)
+    for name in names[:3]:
+        drop_maildir(paths.inbox, name, files[name])
+    wait_for_total_lines(paths.timeline, 3, daemon)
+    daemon.kill()
+    with open(paths.timeline, "ab") as timeline:
+        timeline.write(b'{"seq":4,"time":"2026-11-')  # what a kill during write(2) leaves
+    assert Rotator(paths, Chaos(), random.Random(SEED)).rotate()
+    for name in names[3:]:
+        drop_maildir(paths.inbox, name, files[name])
+
+    daemon = daemons.start(paths)
+    wait_for_total_lines(paths.timeline, 6, daemon)
+    assert daemon.stop() == 0, daemon.log()[-4000:]
+    rotated = file_bytes(paths.timeline.with_name(paths.timeline.name + ".1"))
+    assert rotated.endswith(b"\n"), f"the torn line is still in the rotated copy: {rotated[-100:]!r}"
+    joined = paths.root / "joined.jsonl"
+    joined.write_bytes(b"".join(whole_lines(paths.timeline)))
+    events = checked_timeline(joined)
+    assert sorted(file_of(event) for event in events) == sorted(names)

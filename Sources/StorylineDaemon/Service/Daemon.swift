@@ -181,8 +181,9 @@ public final class Daemon {
             timelineSeq = lastInFile ?? min(lastSeq, timelineSeq)
             if lastInFile == nil && lastSeq > 0 && timelineSeq == 0 {
                 // A new or rotated-away file: the lines before it are in the rotated copy (logrotate's
-                // FILE.1 with delaycompress); without one, lines up to the last file moved out were written.
-                let rotated = TimelineWriter.lastSeq(ofFile: configuration.timeline + ".1")
+                // FILE.1 with delaycompress), whose torn last line a crash may have left; without one,
+                // lines up to the last file moved out were written.
+                let rotated = TimelineWriter.repairTornTail(ofFile: configuration.timeline + ".1")
                 timelineSeq = max(rotated ?? 0, try store.lastMovedSeq())
             }
             try appendCommittedLines()

@@ -33,6 +33,13 @@ public final class TimelineWriter {
         isFile = true
     }
 
+    /// Takes over an open file descriptor, which it closes.
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+        isFile = true
+    }
+
     deinit {
         if isFile { Syscalls.close(descriptor) }
     }
@@ -105,6 +112,16 @@ public final class TimelineWriter {
         guard count == window, let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
         let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         return seq(ofLine: tail[lineStart..<lastNewline])
+    }
+
+    /// Cuts off a torn last line of the file at `path`, if it exists, and returns the `seq` of its last
+    /// whole line: a line torn by a crash is moved to a rotated copy when the rotation comes before the
+    /// next start-up, and is cut there as it would have been in the live file. A copy that cannot be
+    /// written is only read.
+    static func repairTornTail(ofFile path: String) -> Int? {
+        guard let descriptor = try? Syscalls.open(path, O_RDWR | O_NONBLOCK) else { return lastSeq(ofFile: path) }
+        let file = TimelineWriter(descriptor: descriptor, path: path)
+        do { return try file.repairTornTail() } catch { return lastSeq(ofFile: path) }
     }
 
     /// Queues one event; lines reach the file in `flush()` or when the buffer fills.
