@@ -72,6 +72,35 @@ import Testing
         #expect(rejection(Array(deep.utf8), "deep.json") == .malformedJSON)
     }
 
+    @Test func aOneLineFileOfMegabytesGivesATitleCutAt300Characters() throws {
+        let article = try parse(String(repeating: "word ", count: 2_000_000), "line.txt")
+        #expect(article.title.count == 301)
+        #expect(article.title.hasSuffix("…"))
+        #expect(article.body.utf8.count == 10_000_000)
+    }
+
+    @Test func whiteSpaceInATitleCostsNothingAndCutsNothing() {
+        let spaces = String(repeating: " ", count: 100_000)
+        #expect(ArticleParser.clean("abc" + spaces + "def") == "abc def")
+        #expect(ArticleParser.clean("abc" + spaces) == "abc")
+    }
+
+    @Test func belowAHeaderEveryLineBreakIsALineFeed() throws {
+        let article = try parse("Title: t\n\none\r\ntwo\u{0C}three\u{2028}four\rfive\u{85}six", "a.txt")
+        #expect(article.title == "t")
+        #expect(article.body == "one\ntwo\nthree\nfour\nfive\nsix")
+    }
+
+    @Test func aHeaderKeyIsFoundOnlyAtTheStartOfALine() throws {
+        let long = try parse("This line is long and only then says title: not a header\n\nBody.", "a.txt")
+        #expect(long.title == "This line is long and only then says title: not a header")
+        let spaced = try parse("  TITLE :  x\n\nBody.", "a.txt")
+        #expect(spaced.title == "TITLE : x")
+        let header = try parse("  TiTlE:  Spaced out  \n\nBody.", "a.txt")
+        #expect(header.title == "Spaced out")
+        #expect(header.body == "Body.")
+    }
+
     @Test func formatsByName() {
         #expect(ArticleParser.format(ofFileNamed: "a.JSON") == .json)
         #expect(ArticleParser.format(ofFileNamed: "README") == .text)

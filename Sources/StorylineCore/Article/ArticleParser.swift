@@ -86,29 +86,69 @@ public enum ArticleParser {
             published: published, publishedTime: publishedTime, body: body)
     }
 
+    /// Most lines a header block can take: one per key, then the blank line that ends it.
+    private static let headerKeys = ["title", "source", "url", "published"]
+
     private static func parseText(_ text: String) throws(ArticleRejection) -> ParsedArticle {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        // Only the first lines can be a header: the rest of the text stays one piece, so a file that is
+        // one huge line, or has no header, is not cut into lines here.
+        var lines = text.split(maxSplits: headerKeys.count + 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var headers: [String: String] = [:]
         var headerLines = 0
-        for line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        for line in lines.prefix(headerKeys.count + 1) {
+            let trimmed = trimmedLine(line)
             if trimmed.isEmpty { break }
-            guard let colon = trimmed.firstIndex(of: ":"),
-                  case let key = trimmed[..<colon].lowercased(), ["title", "source", "url", "published"].contains(key),
-                  headers[key] == nil
+            guard let (key, value) = headerField(trimmed), headers[key] == nil
             else { headerLines = 0; headers = [:]; break }
-            headers[key] = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[key] = String(value)
             headerLines += 1
         }
-        let hasHeader = headerLines > 0 && headerLines < lines.count
-            && lines[headerLines].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let hasHeader = headerLines > 0 && headerLines < lines.count && trimmedLine(lines[headerLines]).isEmpty
         if hasHeader { lines.removeFirst(headerLines + 1) } else { headers = [:] }
-        let body = hasHeader ? lines.joined(separator: "\n") : text
+        // Below a header the lines are joined with "\n", whatever ended them in the file.
+        let body = hasHeader ? lines.map { String(withLineFeeds($0)) }.joined(separator: "\n") : text
         let (published, publishedTime) = try publication(headers["published"].flatMap { $0.isEmpty ? nil : $0 })
         return ParsedArticle(
             title: clean(headers["title"]) ?? firstMeaningfulLine(of: body) ?? "",
             source: clean(headers["source"]), url: clean(headers["url"]),
             published: published, publishedTime: publishedTime, body: body)
+    }
+
+    /// `Key: value` when `line` (already trimmed) is a header line: a known key, any case, then a colon.
+    private static func headerField(_ line: Substring) -> (key: String, value: Substring)? {
+        // The longest key is 9 characters: look no further for the colon.
+        guard let colon = line.prefix(10).firstIndex(of: ":") else { return nil }
+        let key = line[..<colon].lowercased()
+        guard headerKeys.contains(key) else { return nil }
+        return (key, trimmedLine(line[line.index(after: colon)...]))
+    }
+
+    /// `line` without leading and trailing white space and line breaks (Foundation's
+    /// `whitespacesAndNewlines`), found from each end without reading the middle.
+    static func trimmedLine(_ line: Substring) -> Substring {
+        let scalars = line.unicodeScalars
+        let set = CharacterSet.whitespacesAndNewlines
+        guard let first = scalars.firstIndex(where: { !set.contains($0) }) else { return line[line.endIndex...] }
+        let last = scalars.lastIndex(where: { !set.contains($0) })!
+        return Substring(scalars[first...last])
+    }
+
+    /// `text` with each line break (`Character.isNewline`: CR LF, LF, CR, VT, FF, NEL, U+2028, U+2029)
+    /// written as one "\n". Line breaks are single scalars, or CR LF, and never join a neighbour.
+    static func withLineFeeds(_ text: Substring) -> Substring {
+        let breaks: Set<UInt32> = [0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029]
+        guard text.unicodeScalars.contains(where: { breaks.contains($0.value) }) else { return text }
+        var result = ""
+        var previousWasCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0A && previousWasCarriageReturn {
+                previousWasCarriageReturn = false
+                continue
+            }
+            previousWasCarriageReturn = scalar.value == 0x0D
+            result.unicodeScalars.append(breaks.contains(scalar.value) ? "\n" : scalar)
+        }
+        return result[...]
     }
 
     private static func publication(_ value: String?) throws(ArticleRejection) -> (String?, Timestamp?) {
@@ -122,28 +162,54 @@ public enum ArticleParser {
         return (trimmed, time)
     }
 
+    /// Most scalars `clean` keeps before it stops reading: far more than a 300-character title needs,
+    /// unless each character carries hundreds of combining marks (then the title is shorter, and cut).
+    static let maximumTitleScalarsKept = 64 * 1024
+
     /// Whitespace and control characters folded to single spaces, trimmed, and shortened.
+    ///
+    /// Reads the value only as far as a title needs: a one-line file of 10 MB gives its title from its
+    /// first 64 Ki visible scalars, instead of folding the whole line and cutting it afterwards.
     static func clean(_ value: String?) -> String? {
         guard let value else { return nil }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+        }
         var result = ""
         var pendingSpace = false
+        var kept = 0
+        var cut = false
         for scalar in value.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+            if isSpace(scalar) {
                 pendingSpace = !result.isEmpty
                 continue
+            }
+            if kept == maximumTitleScalarsKept {
+                cut = true
+                break
             }
             if pendingSpace { result.append(" ") }
             pendingSpace = false
             result.unicodeScalars.append(scalar)
+            kept += 1
         }
-        if result.count > maximumTitleLength { result = String(result.prefix(maximumTitleLength)) + "…" }
+        if result.count > maximumTitleLength {
+            result = String(result.prefix(maximumTitleLength)) + "…"
+        } else if cut {
+            result += "…"
+        }
         return result.isEmpty ? nil : result
     }
 
     /// The first line with words that is not page furniture.
     static func firstMeaningfulLine(of body: String) -> String? {
         var tokenizer = Tokenizer()
-        for line in body.split(whereSeparator: \.isNewline) {
+        var rest = body[...]
+        while !rest.isEmpty {
+            // One line at a time: the search stops at the first line that gives a title.
+            let pieces = rest.split(maxSplits: 1, whereSeparator: \.isNewline)
+            guard let line = pieces.first else { break }
+            rest = pieces.count > 1 ? pieces[1] : rest[rest.endIndex...]
             let words = tokenizer.tokenize(String(line))
             guard !words.tokens.isEmpty, !Boilerplate.isBuiltInFurniture(words.tokens[...]) else { continue }
             // A Markdown heading's marker is not part of the title.
