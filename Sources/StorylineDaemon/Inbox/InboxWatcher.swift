@@ -5,7 +5,8 @@ import Glibc
 
 /// What the inbox watch reports.
 public enum InboxChange: Sendable, Hashable {
-    /// A file was closed after writing, or renamed into the inbox.
+    /// A file was closed after writing, renamed into the inbox, or made there complete (see
+    /// `InboxWatcher.isCompleteWhenCreated`).
     case arrived(FileName)
     /// The kernel's event queue overflowed: some events are lost; rescan the directory.
     case overflow
@@ -13,7 +14,14 @@ public enum InboxChange: Sendable, Hashable {
     case inboxGone
 }
 
-/// Watches the inbox with inotify for files that are complete: closed after writing or renamed in.
+/// Watches the inbox with inotify for files that are complete: closed after writing, renamed in, or
+/// complete the moment their name appeared.
+///
+/// A name created by `open(O_CREAT)` is a write in progress until its close; but `link()`, `symlink()`
+/// and `mknod()` make an entry that no close will follow. Such an entry is taken at its creation when it
+/// cannot be a write in progress: anything that is not a regular file, and a regular file that already
+/// has another name (a hard link to a finished file). Directories made in place are left for the
+/// start-up scan: a producer may still be filling them.
 public final class InboxWatcher {
     public let directory: String
     public let descriptor: Int32
@@ -34,7 +42,7 @@ public final class InboxWatcher {
 
     /// Watches `directory` again (after it was recreated).
     public func arm() throws(SystemCallError) {
-        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
+        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
             | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
         let result = inotify_add_watch(descriptor, directory, mask)
         guard result >= 0 else {
@@ -67,11 +75,26 @@ public final class InboxWatcher {
                     } else if nameLength > 0 {
                         let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + headerSize + nameLength)])
                         let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
-                        changes.append(.arrived(FileName(bytes: Array(nameBytes[0..<end]))))
+                        let name = FileName(bytes: Array(nameBytes[0..<end]))
+                        let created = event.mask & UInt32(IN_CREATE) != 0
+                        if !created || (event.mask & UInt32(IN_ISDIR) == 0 && isCompleteWhenCreated(name)) {
+                            changes.append(.arrived(name))
+                        }
                     }
                     offset += headerSize + nameLength
                 }
             }
         }
+    }
+
+    /// Whether a name just created in the inbox is an entry no close-after-writing will announce: not a
+    /// regular file (a symlink, FIFO, socket or device), or a regular file with more than one link.
+    ///
+    /// A hard link whose other name is removed before this look (Maildir's `link()` then `unlink()`)
+    /// has one link and looks like a write in progress: it waits for the next start-up scan.
+    private func isCompleteWhenCreated(_ name: FileName) -> Bool {
+        guard let status = try? Syscalls.linkStatus(bytes: name.path(in: directory)) else { return false }
+        let type = status.st_mode & S_IFMT
+        return type != S_IFREG || status.st_nlink > 1
     }
 }
