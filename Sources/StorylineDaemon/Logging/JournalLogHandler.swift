@@ -99,10 +99,12 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// Text with control characters escaped, so a log line stays one line and cannot move a terminal.
+    /// U+2028 and U+2029 are escaped too: many readers (and the timeline's escaping) count them as breaks.
     static func oneLine(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029 {
                 result += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 result.unicodeScalars.append(scalar)
