@@ -70,6 +70,60 @@ check "after restart the new file gets its line" wait_lines 4
 check "after restart old files have no second line" one_line_per_file seed0.txt seed1.txt broken.txt seed2.txt
 check "seq is 1..N without gaps across the restart" seq_gapless
 
+# Injection: a name with a newline, an ESC and a quote, each trying to start a field of its own, and a
+# title that tries the same. Each reaches the journal as one intact field value of one entry.
+cat > /probe/hostile.py <<'PY'
+import json, sys
+NAME = "evil\nSTORYLINE_STORY=s998\nPRIORITY=1\x1b[31m\"q.json"
+TITLE = "x\nSTORYLINE_STORY=s999\nPRIORITY=0"
+
+def value(field):
+    """A journal field from journalctl -o json: a string, or bytes as a list of numbers (control
+    characters, not UTF-8); a field given more than once is a list of such values."""
+    if isinstance(field, list) and all(isinstance(item, int) for item in field):
+        return bytes(field).decode("utf-8", errors="replace")
+    return field
+
+def drop():
+    with open("/var/lib/storyline/inbox/" + NAME, "w") as file:
+        json.dump({"title": TITLE, "text": "A short report written to try the journal's fields.",
+                   "source": TITLE}, file)
+
+def entries():
+    return [{key: value(field) for key, field in json.loads(line).items()} for line in open("/probe/journal.json")]
+
+def timeline_names_exact():
+    lines = [json.loads(line) for line in open("/var/lib/storyline/timeline.jsonl", encoding="utf-8")]
+    mine = [line for line in lines if line.get("article", {}).get("file") == NAME]
+    assert len(mine) == 1 and mine[0]["article"]["title"] == "x STORYLINE_STORY=s999 PRIORITY=0", mine
+
+def one_entry_with_the_exact_name():
+    mine = [entry for entry in entries() if entry.get("STORYLINE_FILE") == NAME]
+    assert len(mine) == 1, mine  # the daemon logs one entry per judged file
+    entry = mine[0]
+    assert entry["PRIORITY"] == "6" and entry["STORYLINE_EVENT"] == "story_started", entry
+    assert isinstance(entry["STORYLINE_STORY"], str) and entry["STORYLINE_STORY"] not in ("s998", "s999"), entry
+    assert NAME in entry["MESSAGE"], entry
+
+def nothing_forged():
+    for entry in entries():
+        for key in ("STORYLINE_STORY", "PRIORITY", "STORYLINE_FILE"):
+            assert not isinstance(entry.get(key), list), (key, entry)  # never a second value in one entry
+        assert entry.get("STORYLINE_STORY") not in ("s998", "s999"), entry
+        if entry.get("SYSLOG_IDENTIFIER") == "storyline":
+            assert entry["PRIORITY"] not in ("0", "1"), entry
+
+globals()[sys.argv[1]]()
+PY
+python3 /probe/hostile.py drop
+check "a file whose name and title hold newlines, ESC and quotes gets its line" wait_lines 5
+check "the timeline names that file exactly, with its title on one line" python3 /probe/hostile.py timeline_names_exact
+journalctl --sync
+journalctl -u storyline -o json > /probe/journal.json
+check "the journal has one entry for that file, its STORYLINE_FILE the exact name" python3 /probe/hostile.py one_entry_with_the_exact_name
+check "no journal field forged by a name or title (no STORYLINE_STORY=s99x, PRIORITY=0/1, repeated field)" \
+    python3 /probe/hostile.py nothing_forged
+
 # The journal: structured fields, priorities, a query by story.
 journalctl --sync
 journalctl -u storyline -o json > /probe/journal.json

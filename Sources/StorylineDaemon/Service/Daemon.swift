@@ -423,7 +423,9 @@ public final class Daemon {
         } catch {
             logger.error("the configuration was not reloaded: \(error); the previous one stays in force")
         }
-        lastStatus = ""
+        // "(reloaded)" stays until the status next changes; the next tick would overwrite it at once.
+        lastStatus = statusText
+        lastStatusTime = .now
         notifier.notify("READY=1\nSTATUS=\(statusText) (reloaded)")
     }
 
