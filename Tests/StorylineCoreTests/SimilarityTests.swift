@@ -93,10 +93,10 @@ import Testing
             let jaccard = 0.85 + Double(article % 16) / 100
             let (original, copy) = pair(size: 300 + Int(article % 500), jaccard: min(jaccard, 1), using: &random)
             #expect(ShingleSet(original).jaccard(with: ShingleSet(copy)) >= 0.85)
-            index.insert(article, signature: hasher.signature(of: original))
+            index.insert(article, bandKeys: index.bandKeys(hasher.signature(of: original)))
             copies.append((article, hasher.signature(of: copy)))
         }
-        let found = copies.filter { article, signature in index.candidates(for: signature).contains(article) }.count
+        let found = copies.filter { article, signature in index.candidates(for: index.bandKeys(signature)).contains(article) }.count
         #expect(Double(found) / Double(copies.count) >= 0.99)
     }
 
@@ -107,21 +107,55 @@ import Testing
         var queries: [Signature] = []
         for article in UInt32(0)..<500 {
             let (original, copy) = pair(size: 400, jaccard: 0.2, using: &random)
-            index.insert(article, signature: hasher.signature(of: original))
+            index.insert(article, bandKeys: index.bandKeys(hasher.signature(of: original)))
             queries.append(hasher.signature(of: copy))
         }
-        let falseCandidates = queries.reduce(0) { $0 + index.candidates(for: $1).count }
+        let falseCandidates = queries.reduce(0) { $0 + index.candidates(for: index.bandKeys($1)).count }
         #expect(falseCandidates < 10)
     }
 
     @Test func lshRemovesWhatItInserted() {
         var index = LSHIndex(bands: 4, rows: 2)
         let signature = Signature(values: [1, 2, 3, 4, 5, 6, 7, 8])
-        index.insert(9, signature: signature)
-        #expect(index.candidates(for: signature) == [9])
-        index.remove(9, signature: signature)
-        #expect(index.candidates(for: signature).isEmpty)
-        #expect(index.bucketCount == 0)
+        index.insert(9, bandKeys: index.bandKeys(signature))
+        #expect(index.candidates(for: index.bandKeys(signature)) == [9])
+        index.remove(9, bandKeys: index.bandKeys(signature))
+        #expect(index.candidates(for: index.bandKeys(signature)).isEmpty)
+        #expect(index.postingCount == 0)
+    }
+
+    /// Postings under colliding and repeated keys survive any order of removals (backward shifting).
+    @Test func postingTableKeepsEveryPostingUntilItIsRemoved() {
+        var random = SplitMix64(state: 5)
+        var table = PostingTable()
+        var expected: [UInt64: Set<UInt32>] = [:]
+        // Few distinct keys, many articles each, keys 0 and 1 included: long probe runs, wrap-around.
+        let keys: [UInt64] = [0, 1, 2, 17, 33, 1 << 40] + (0..<40).map { _ in random.next() }
+        for article in UInt32(0)..<3000 {
+            let key = keys[Int(random.next() % UInt64(keys.count))]
+            table.insert(article, under: key)
+            expected[key == 0 ? 1 : key, default: []].insert(article)
+        }
+        for article in UInt32(0)..<3000 where article % 3 != 0 {
+            for key in keys where expected[key == 0 ? 1 : key]?.contains(article) == true {
+                table.remove(article, under: key)
+                expected[key == 0 ? 1 : key]!.remove(article)
+            }
+        }
+        for key in keys {
+            var found: Set<UInt32> = []
+            table.forEach(under: key) { found.insert($0) }
+            #expect(found == expected[key == 0 ? 1 : key] ?? [])
+        }
+        #expect(table.count == expected.values.reduce(0) { $0 + $1.count })
+    }
+
+    @Test func postingTableStopsAKeyAtItsLimit() {
+        var table = PostingTable()
+        #expect((0..<5).map { table.insert(UInt32($0), under: 42, limit: 3) } == [true, true, true, false, false])
+        var found: [UInt32] = []
+        table.forEach(under: 42) { found.append($0) }
+        #expect(found.sorted() == [0, 1, 2])
     }
 
     @Test func containmentIndexFindsTruncatedCopies() {

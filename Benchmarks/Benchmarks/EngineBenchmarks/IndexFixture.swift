@@ -31,7 +31,7 @@ struct IndexFixture: Sendable {
         indexed.reserveCapacity(indexedCount)
         for (number, text) in corpus.texts.prefix(indexedCount).enumerated() {
             let article = fingerprinted(text)
-            index.insert(UInt32(number), signature: article.signature)
+            index.insert(UInt32(number), bandKeys: index.bandKeys(article.signature))
             indexed.append(article)
         }
 

@@ -63,9 +63,8 @@ public struct Engine: Sendable {
     struct ArticleRecord: Sendable {
         var story: Int
         var time: Timestamp
-        var fingerprint: Fingerprint
-        var shingles: ShingleSet
-        var signature: Signature
+        var fingerprint: CompactFingerprint
+        var bandKeys: [UInt64]
         var sample: [UInt64]
         var postedTerms: [UInt64]
         var sha256: String
@@ -160,17 +159,15 @@ public struct Engine: Sendable {
         let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
         nextArticle = max(nextArticle, Int(number) + 1)
         let (fingerprint, signature) = fingerprint(of: tokens)
-        let shingles = fingerprint.set
-        let sample = containment.sample(of: shingles)
         var record = ArticleRecord(
-            story: 0, time: submission.time, fingerprint: fingerprint, shingles: shingles, signature: signature, sample: sample,
-            postedTerms: [], sha256: submission.sha256)
+            story: 0, time: submission.time, fingerprint: CompactFingerprint(fingerprint), bandKeys: lsh.bandKeys(signature),
+            sample: containment.sample(of: fingerprint.set), postedTerms: [], sha256: submission.sha256)
 
         let judgement: Judgement
         let duplicate: (UInt32, DuplicateMeasure, Double)?
         switch recorded?.verdict {
         case nil:
-            duplicate = nearestDuplicate(sha256: submission.sha256, record: record, shingles: shingles)
+            duplicate = nearestDuplicate(sha256: submission.sha256, record: record)
         case let .duplicate(original, measure, similarity)?:
             duplicate = (UInt32(truncatingIfNeeded: original), measure, similarity)
         default:
@@ -216,14 +213,17 @@ public struct Engine: Sendable {
         return judgement
     }
 
-    private func nearestDuplicate(sha256: String, record: ArticleRecord, shingles: ShingleSet) -> (UInt32, DuplicateMeasure, Double)? {
+    private func nearestDuplicate(sha256: String, record: ArticleRecord) -> (UInt32, DuplicateMeasure, Double)? {
         if let original = articlesBySHA[sha256] { return (original, .exact, 1) }
-        var candidates = lsh.candidates(for: record.signature)
+        var candidates = lsh.candidates(for: record.bandKeys)
         candidates.formUnion(containment.candidates(for: record.sample))
+        guard !candidates.isEmpty else { return nil }
+        let fingerprint = record.fingerprint.fingerprint
+        let shingles = fingerprint.set
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
-            guard let other = articles[candidate],
-                  case let overlap = Overlap(record.fingerprint, shingles, other.fingerprint, other.shingles),
+            guard let other = articles[candidate]?.fingerprint.fingerprint,
+                  case let overlap = Overlap(fingerprint, shingles, other, other.set),
                   let (measure, value) = duplicateMeasure(for: overlap)
             else { continue }
             if best == nil || Self.rank(measure, value) > Self.rank(best!.1, best!.2) {
@@ -241,7 +241,7 @@ public struct Engine: Sendable {
     private mutating func remember(_ number: UInt32, _ record: ArticleRecord) {
         articles[number] = record
         if articlesBySHA[record.sha256] == nil { articlesBySHA[record.sha256] = number }
-        lsh.insert(number, signature: record.signature)
+        lsh.insert(number, bandKeys: record.bandKeys)
         containment.insert(number, sample: record.sample)
         let day = record.time.millisecondsSinceEpoch / Timestamp.millisecondsPerDay
         articlesByDay[day, default: []].append(number)
@@ -258,7 +258,7 @@ public struct Engine: Sendable {
         for day in articlesByDay.keys where day < cutoffDay {
             for number in articlesByDay.removeValue(forKey: day) ?? [] {
                 guard let record = articles.removeValue(forKey: number) else { continue }
-                lsh.remove(number, signature: record.signature)
+                lsh.remove(number, bandKeys: record.bandKeys)
                 containment.remove(number, sample: record.sample)
                 stories.remove(number, vector: record.postedTerms)
                 if articlesBySHA[record.sha256] == number { articlesBySHA[record.sha256] = nil }

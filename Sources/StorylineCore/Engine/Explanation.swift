@@ -53,7 +53,7 @@ public struct Explanation: Sendable {
         left = sides[0]
         right = sides[1]
         sameBytes = leftArticle.sha256 == rightArticle.sha256
-        overlap = Overlap(sets[0].0, sets[0].0.set, sets[1].0, sets[1].0.set)
+        overlap = Overlap(CompactFingerprint(sets[0].0), CompactFingerprint(sets[1].0))
         estimatedJaccard = sets[0].1.estimatedJaccard(with: sets[1].1)
         let lsh = LSHIndex(bands: configuration.bands, rows: configuration.rows)
         agreeingBands = (0..<configuration.bands).filter {

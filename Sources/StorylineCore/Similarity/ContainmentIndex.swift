@@ -8,7 +8,7 @@
 public struct ContainmentIndex: Sendable {
     public let sampling: UInt64
     public let maximumPostings: Int
-    private var postings: [UInt64: [UInt32]] = [:]
+    private var postings = PostingTable()
     private var sampleCounts: [UInt32: Int] = [:]
 
     public init(sampling: Int, maximumPostings: Int = 64) {
@@ -24,19 +24,12 @@ public struct ContainmentIndex: Sendable {
 
     public mutating func insert(_ article: UInt32, sample: [UInt64]) {
         sampleCounts[article] = sample.count
-        for hash in sample {
-            let count = postings[hash]?.count ?? 0
-            if count < maximumPostings { postings[hash, default: []].append(article) }
-        }
+        for hash in sample { postings.insert(article, under: hash, limit: maximumPostings) }
     }
 
     public mutating func remove(_ article: UInt32, sample: [UInt64]) {
         sampleCounts[article] = nil
-        for hash in sample {
-            guard var members = postings[hash] else { continue }
-            members.removeAll { $0 == article }
-            postings[hash] = members.isEmpty ? nil : members
-        }
+        for hash in sample { postings.remove(article, under: hash) }
     }
 
     /// Articles that share at least half of the smaller of the two samples.
@@ -44,7 +37,7 @@ public struct ContainmentIndex: Sendable {
         guard !sample.isEmpty else { return [] }
         var shared: [UInt32: Int] = [:]
         for hash in sample {
-            for article in postings[hash] ?? [] { shared[article, default: 0] += 1 }
+            postings.forEach(under: hash) { shared[$0, default: 0] += 1 }
         }
         return shared.compactMap { article, common in
             let smaller = min(sample.count, sampleCounts[article] ?? 0)

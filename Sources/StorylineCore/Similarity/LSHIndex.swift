@@ -6,7 +6,7 @@
 public struct LSHIndex: Sendable {
     public let bands: Int
     public let rows: Int
-    private var buckets: [UInt64: [UInt32]] = [:]
+    private var postings = PostingTable()
 
     public init(bands: Int, rows: Int) {
         precondition(bands >= 1 && rows >= 1, "LSH shape is validated by EngineConfiguration")
@@ -14,8 +14,8 @@ public struct LSHIndex: Sendable {
         self.rows = rows
     }
 
-    /// Number of distinct band keys held.
-    public var bucketCount: Int { buckets.count }
+    /// Postings held: one per article and band.
+    public var postingCount: Int { postings.count }
 
     /// The key of band `band` of `signature`.
     @inline(__always)
@@ -26,29 +26,25 @@ public struct LSHIndex: Sendable {
         return Hashing.mix(hash)
     }
 
-    /// Files `article` under every band of `signature`.
-    public mutating func insert(_ article: UInt32, signature: Signature) {
-        for band in 0..<bands {
-            buckets[bandKey(signature, band: band), default: []].append(article)
-        }
+    /// The key of every band of `signature`: what an article is filed under, and removed by.
+    public func bandKeys(_ signature: Signature) -> [UInt64] {
+        (0..<bands).map { bandKey(signature, band: $0) }
     }
 
-    /// Removes `article`, which was inserted with `signature`.
-    public mutating func remove(_ article: UInt32, signature: Signature) {
-        for band in 0..<bands {
-            let key = bandKey(signature, band: band)
-            guard var members = buckets[key] else { continue }
-            members.removeAll { $0 == article }
-            buckets[key] = members.isEmpty ? nil : members
-        }
+    /// Files `article` under every band key.
+    public mutating func insert(_ article: UInt32, bandKeys: [UInt64]) {
+        for key in bandKeys { postings.insert(article, under: key) }
     }
 
-    /// Every article that shares at least one band with `signature`, each once.
-    public func candidates(for signature: Signature) -> Set<UInt32> {
+    /// Removes `article`, which was filed under `bandKeys`.
+    public mutating func remove(_ article: UInt32, bandKeys: [UInt64]) {
+        for key in bandKeys { postings.remove(article, under: key) }
+    }
+
+    /// Every article that shares at least one band key, each once.
+    public func candidates(for bandKeys: [UInt64]) -> Set<UInt32> {
         var found: Set<UInt32> = []
-        for band in 0..<bands {
-            if let members = buckets[bandKey(signature, band: band)] { found.formUnion(members) }
-        }
+        for key in bandKeys { postings.forEach(under: key) { found.insert($0) } }
         return found
     }
 }

@@ -89,6 +89,33 @@ public struct Fingerprint: Sendable, Hashable {
     }
 }
 
+/// A fingerprint as the engine keeps it for every indexed article: the low 32 bits of each shingle
+/// hash, 4 bytes a shingle, the distinct set sorted again when a comparison needs it.
+///
+/// Both sides of every exact comparison are cut to these bits, so a decision never depends on which
+/// side was kept. Two texts of 1,000 shingles share a 32-bit value by chance with odds of about
+/// 1 in 4,000: one shingle in a thousand, far below what moves a measure across its threshold.
+public struct CompactFingerprint: Sendable, Hashable {
+    public let sequence: [UInt32]
+    public let width: Int
+
+    public init(_ fingerprint: Fingerprint) {
+        sequence = fingerprint.sequence.map { UInt32(truncatingIfNeeded: $0) }
+        width = fingerprint.width
+    }
+
+    /// The fingerprint over the kept bits, as comparisons see it.
+    public var fingerprint: Fingerprint { Fingerprint(sequence: sequence.map(UInt64.init), width: width) }
+}
+
+extension Overlap {
+    /// The overlap of two kept fingerprints.
+    public init(_ left: CompactFingerprint, _ right: CompactFingerprint) {
+        let left = left.fingerprint, right = right.fingerprint
+        self.init(left, left.set, right, right.set)
+    }
+}
+
 /// The shingles two texts share, for constant-time membership while walking one text.
 struct SharedShingles {
     private let table: WordTable

@@ -15,7 +15,7 @@ import Foundation
 /// agreement to join (`threshold(_:for:)`).
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
-        var centroid = HashMap<Float>(minimumCapacity: StoryIndex.profileTerms)
+        var centroid = TermWeights()
         public var norm: Float = 0
         public var first: Timestamp
         public var last: Timestamp
@@ -71,7 +71,7 @@ public struct StoryIndex: Sendable {
             var contributions: [(UInt64, Float)] = []
             var dot: Float = 0
             for (term, weight) in vector.terms {
-                guard let profileWeight = profile.centroid[term] else { continue }
+                guard let profileWeight = profile.centroid.weight(of: term) else { continue }
                 dot += weight * profileWeight
                 contributions.append((term, weight * profileWeight))
             }
@@ -118,14 +118,9 @@ public struct StoryIndex: Sendable {
     /// Adds an original article to `story`'s profile and to the term postings.
     public mutating func add(_ article: UInt32, vector: TermVector, to story: Int, at time: Timestamp) {
         guard var profile = profiles[story] else { return }
-        for (term, weight) in vector.terms { profile.centroid[term, default: 0] += weight }
-        if profile.centroid.count > Self.profileTerms * 3 / 2 {
-            let kept = profile.centroid.entries.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
-                .prefix(Self.profileTerms)
-            profile.centroid = HashMap(minimumCapacity: Self.profileTerms)
-            for (term, weight) in kept { profile.centroid[term, default: weight] = weight }
-        }
-        profile.norm = profile.centroid.entries.reduce(Float(0)) { $0 + $1.value * $1.value }.squareRoot()
+        profile.centroid.add(vector.terms)
+        if profile.centroid.count > Self.profileTerms * 3 / 2 { profile.centroid.keepHeaviest(Self.profileTerms) }
+        profile.norm = profile.centroid.norm
         profile.articles += 1
         profiles[story] = profile
         cover(story, at: time)

@@ -1,0 +1,88 @@
+/// A multimap from 64-bit keys to article numbers, in two flat arrays: 12 bytes a posting.
+///
+/// The LSH and containment indexes file every article under a few dozen keys, and most keys hold
+/// one article; a dictionary of arrays would pay a heap allocation and its header for each. Here a
+/// posting is a slot of an open-addressing table (linear probing, keys repeated once per article),
+/// and removal shifts the probe run back, so no slot is ever a tombstone. Key 0 marks an empty slot,
+/// so a key of 0 is filed as 1 (keys are hashes; a shared key only adds a candidate to verify).
+struct PostingTable: Sendable {
+    private var keys: [UInt64]
+    private var articles: [UInt32]
+    private(set) var count = 0
+
+    init() {
+        keys = [UInt64](repeating: 0, count: 16)
+        articles = [UInt32](repeating: 0, count: 16)
+    }
+
+    @inline(__always)
+    private static func stored(_ key: UInt64) -> UInt64 { key == 0 ? 1 : key }
+
+    @inline(__always)
+    private func home(of key: UInt64) -> Int { Int(truncatingIfNeeded: key) & (keys.count - 1) }
+
+    /// Files `article` under `key` unless `key` already holds `limit` articles; says whether it did.
+    @discardableResult
+    mutating func insert(_ article: UInt32, under key: UInt64, limit: Int = .max) -> Bool {
+        let key = Self.stored(key)
+        if (count + 1) * 4 > keys.count * 3 { grow() }
+        let mask = keys.count - 1
+        var index = home(of: key)
+        var held = 0
+        while keys[index] != 0 {
+            if keys[index] == key {
+                held += 1
+                if held >= limit { return false }
+            }
+            index = (index + 1) & mask
+        }
+        keys[index] = key
+        articles[index] = article
+        count += 1
+        return true
+    }
+
+    /// Removes the posting of `article` under `key`, if there is one.
+    mutating func remove(_ article: UInt32, under key: UInt64) {
+        let key = Self.stored(key)
+        let mask = keys.count - 1
+        var index = home(of: key)
+        while keys[index] != 0 && !(keys[index] == key && articles[index] == article) { index = (index + 1) & mask }
+        guard keys[index] != 0 else { return }
+        // Backward shift: move later members of the probe run into the hole while their home allows it.
+        var hole = index
+        var next = (hole + 1) & mask
+        while keys[next] != 0 {
+            let distanceFromHome = (next - home(of: keys[next])) & mask
+            let distanceFromHole = (next - hole) & mask
+            if distanceFromHome >= distanceFromHole {
+                keys[hole] = keys[next]
+                articles[hole] = articles[next]
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        keys[hole] = 0
+        count -= 1
+    }
+
+    /// Calls `body` with every article filed under `key`.
+    @inline(__always)
+    func forEach(under key: UInt64, _ body: (UInt32) -> Void) {
+        let key = Self.stored(key)
+        let mask = keys.count - 1
+        var index = home(of: key)
+        while keys[index] != 0 {
+            if keys[index] == key { body(articles[index]) }
+            index = (index + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldArticles = articles
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        articles = [UInt32](repeating: 0, count: oldKeys.count * 2)
+        count = 0
+        for index in oldKeys.indices where oldKeys[index] != 0 { insert(oldArticles[index], under: oldKeys[index]) }
+    }
+}
