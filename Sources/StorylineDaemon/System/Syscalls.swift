@@ -96,7 +96,10 @@ enum Syscalls {
         defer { closedir(directory) }
         var names: [FileName] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
+            // The name is read in place, up to its NUL: glibc packs records by d_reclen, so the last one in
+            // its buffer can end before the 256 bytes of `d_name`, and copying the field out (`of:
+            // entry.pointee.d_name`) read past the buffer (AddressSanitizer: heap-buffer-overflow).
+            let name = withUnsafeBytes(of: &entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
             if name != [0x2e] && name != [0x2e, 0x2e] { names.append(FileName(bytes: name)) }
         }
         return names
