@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -27,4 +28,8 @@ int storyline_signalfd_read(int fd) {
 
 int storyline_rename_noreplace(const char *from, const char *to) {
     return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+}
+
+int storyline_map_blocks_from(int bytes) {
+    return mallopt(M_MMAP_THRESHOLD, bytes);
 }

@@ -1,7 +1,7 @@
 #ifndef STORYLINE_CLINUX_H
 #define STORYLINE_CLINUX_H
 
-// Linux calls that Swift's Glibc module does not import: signalfd and renameat2.
+// Linux calls that Swift's Glibc module does not import: signalfd, renameat2 and mallopt.
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -15,5 +15,9 @@ int storyline_signalfd_read(int fd);
 
 /// Renames without replacing an existing target (renameat2 RENAME_NOREPLACE); -1 with errno set.
 int storyline_rename_noreplace(const char *from, const char *to);
+
+/// Makes malloc map every block of `bytes` or more and unmap it when freed (mallopt M_MMAP_THRESHOLD,
+/// which also stops glibc raising the threshold by itself); 0 on failure.
+int storyline_map_blocks_from(int bytes);
 
 #endif
