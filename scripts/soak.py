@@ -64,7 +64,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Benchmarks" / "EndToEnd"))
+sys.path.insert(0, str(ROOT / "Tests" / "EndToEnd"))
 import corpus  # noqa: E402
+from support import timeline_files  # noqa: E402
 
 RELOAD_EVERY = 10.0
 ROTATE_EVERY = 30.0
@@ -482,20 +484,6 @@ def inode(path: Path) -> int | None:
 
 
 # --- Reading the timeline ---------------------------------------------------------------------------------------
-
-_COPY = re.compile(r"\.(\d+)(\.gz)?")
-
-
-def timeline_files(timeline: Path) -> list[Path]:
-    """The rotated copies (oldest, i.e. highest number, first; `.N` or `.N.gz`), then the live file."""
-    copies = []
-    for entry in timeline.parent.iterdir():
-        if entry.name.startswith(timeline.name + "."):
-            match = _COPY.fullmatch(entry.name[len(timeline.name):])
-            if match:
-                copies.append((int(match.group(1)), entry))
-    return [entry for _, entry in sorted(copies, reverse=True)] + ([timeline] if timeline.exists() else [])
-
 
 def file_bytes(path: Path) -> bytes:
     data = path.read_bytes()

@@ -224,3 +224,22 @@ def write(path: Path, content: str | bytes) -> Path:
         content = content.encode("utf-8")
     path.write_bytes(content)
     return path
+
+
+# --- Reading a rotated timeline ----------------------------------------------------------------------------
+
+_COPY = re.compile(r"\.(\d+)(\.gz)?$")
+
+
+def timeline_files(timeline: Path) -> list[Path]:
+    """The rotated copies of `timeline` (`.N` or `.N.gz`, oldest, i.e. highest number, first), then the live file."""
+    copies = []
+    for entry in timeline.parent.iterdir():
+        if entry.name.startswith(timeline.name + "."):
+            match = _COPY.fullmatch(entry.name[len(timeline.name):])
+            if match:
+                copies.append((int(match.group(1)), entry))
+    numbers = [number for number, _ in copies]
+    assert len(numbers) == len(set(numbers)), f"a copy exists both plain and compressed: {sorted(copies)}"
+    return [entry for _, entry in sorted(copies, reverse=True)] + ([timeline] if timeline.exists() else [])
+

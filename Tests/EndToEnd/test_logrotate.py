@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import support
+from support import timeline_files
 from daemon_support import (  # noqa: F401
     PROCESS_TIMEOUT_SECONDS, Corpus, Daemon, DaemonPaths, daemons, drop_maildir, file_of, make_corpus, paths,
     wait_until,
@@ -82,23 +83,6 @@ class Rotator:
 
 
 # --- Reading a rotated timeline ----------------------------------------------------------------------------
-
-_COPY = re.compile(r"\.(\d+)(\.gz)?$")
-
-
-def timeline_files(timeline: Path) -> list[Path]:
-    """The rotated copies of `timeline` (oldest, i.e. highest number, first), then the live file."""
-    copies = []
-    for entry in timeline.parent.iterdir():
-        if entry.name.startswith(timeline.name + "."):
-            match = _COPY.fullmatch(entry.name[len(timeline.name):])
-            if match:
-                copies.append((int(match.group(1)), entry))
-    numbers = [number for number, _ in copies]
-    assert len(numbers) == len(set(numbers)), f"a copy exists both plain and compressed: {sorted(copies)}"
-    return [entry for _, entry in sorted(copies, reverse=True)] + ([timeline] if timeline.exists() else [])
-
-
 def file_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     return gzip.decompress(data) if path.name.endswith(".gz") else data
