@@ -276,3 +276,88 @@ extension Submission {
             sha256: sha256, time: article.publishedTime ?? arrival)
     }
 }
+
+extension Engine {
+    /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
+    static let snapshotFormat: UInt32 = 1
+    private static let snapshotMagic = Array("storyline-engine".utf8)
+
+    /// The highest article number judged or restored (0 when none).
+    public var lastArticle: Int { nextArticle - 1 }
+
+    /// Writes everything the engine holds, in `chunk`-sized pieces handed to `sink`, ending with a
+    /// checksum. `Engine(configuration:snapshot:)` reads it back into an engine that judges exactly as
+    /// this one would.
+    public func writeSnapshot(to sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+        var writer = SnapshotWriter(sink: sink)
+        try writer.put(Self.snapshotMagic)
+        try writer.put(Self.snapshotFormat)
+        try configuration.write(to: &writer)
+        try writer.put(nextArticle)
+        try writer.put(nextStory)
+        try writer.put(newest != nil)
+        try writer.put(newest ?? Timestamp(millisecondsSinceEpoch: 0))
+        let numbers = articles.keys.sorted()
+        try writer.put(numbers)
+        for number in numbers {
+            let record = articles[number]!
+            try writer.put(record.story)
+            try writer.put(record.time)
+            try writer.put(record.fingerprint.sequence)
+            try writer.put(record.fingerprint.width)
+            try writer.put(record.bandKeys)
+            try writer.put(record.sample)
+            try writer.put(record.postedTerms)
+            try writer.put(record.sha256)
+            try writer.put(articlesBySHA[record.sha256] == number)
+        }
+        try lsh.write(to: &writer)
+        try containment.write(to: &writer)
+        try boilerplate.write(to: &writer)
+        try frequencies.write(to: &writer)
+        try stories.write(to: &writer)
+        try writer.finish()
+    }
+
+    /// An engine as `writeSnapshot(to:)` left it.
+    ///
+    /// - Throws: `SnapshotError` when the bytes are damaged, from another snapshot format, or were
+    ///   written with other engine settings than `configuration`.
+    public init(configuration: EngineConfiguration, snapshot bytes: UnsafeRawBufferPointer) throws(SnapshotError) {
+        do { try self.init(configuration: configuration) } catch {
+            throw SnapshotError("the engine settings cannot work: \(error)")
+        }
+        var reader = try SnapshotReader(bytes)
+        guard try reader.get([UInt8].self) == Self.snapshotMagic else { throw SnapshotError("not an engine snapshot") }
+        let format = try reader.get(UInt32.self)
+        guard format == Self.snapshotFormat else {
+            throw SnapshotError("snapshot format \(format), this build reads \(Self.snapshotFormat)")
+        }
+        guard try EngineConfiguration(from: &reader) == configuration else {
+            throw SnapshotError("written with other engine settings")
+        }
+        nextArticle = try reader.get()
+        nextStory = try reader.get()
+        let hasNewest = try reader.get(Bool.self)
+        let newestTime = try reader.get(Timestamp.self)
+        newest = hasNewest ? newestTime : nil
+        let numbers: [UInt32] = try reader.get()
+        articles.reserveCapacity(numbers.count)
+        for number in numbers {
+            let story: Int = try reader.get(), time: Timestamp = try reader.get()
+            let sequence: [UInt32] = try reader.get(), width: Int = try reader.get()
+            let record = ArticleRecord(
+                story: story, time: time, fingerprint: CompactFingerprint(sequence: sequence, width: width),
+                bandKeys: try reader.get(), sample: try reader.get(), postedTerms: try reader.get(), sha256: try reader.get())
+            if try reader.get(Bool.self) { articlesBySHA[record.sha256] = number }
+            articles[number] = record
+            articlesByDay[record.time.millisecondsSinceEpoch / Timestamp.millisecondsPerDay, default: []].append(number)
+        }
+        lsh = try LSHIndex(bands: configuration.bands, rows: configuration.rows, from: &reader)
+        containment = try ContainmentIndex(sampling: configuration.containmentSampling, from: &reader)
+        boilerplate = try Boilerplate(learnAfterStories: configuration.boilerplateStories, from: &reader)
+        frequencies = try DocumentFrequencies(from: &reader)
+        stories = try StoryIndex(from: &reader)
+        try reader.require(reader.isAtEnd, "bytes left after the last index")
+    }
+}

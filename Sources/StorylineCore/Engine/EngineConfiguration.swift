@@ -73,3 +73,30 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 
     public var description: String { "invalid \(key) = \(value): \(advice)" }
 }
+
+extension EngineConfiguration {
+    func write(to writer: inout SnapshotWriter) throws {
+        for value in [shingleSize, signatureSlots, bands, rows, minimumContainmentShingles, containmentSampling, boilerplateStories] {
+            try writer.put(value)
+        }
+        for value in [jaccardThreshold, containmentThreshold, storyThreshold, storyWindowDays, horizonDays] {
+            try writer.put(value)
+        }
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init()
+        shingleSize = try reader.get()
+        signatureSlots = try reader.get()
+        bands = try reader.get()
+        rows = try reader.get()
+        minimumContainmentShingles = try reader.get()
+        containmentSampling = try reader.get()
+        boilerplateStories = try reader.get()
+        jaccardThreshold = try reader.get()
+        containmentThreshold = try reader.get()
+        storyThreshold = try reader.get()
+        storyWindowDays = try reader.get()
+        horizonDays = try reader.get()
+    }
+}

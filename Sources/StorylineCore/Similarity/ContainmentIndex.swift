@@ -45,3 +45,20 @@ public struct ContainmentIndex: Sendable {
         }
     }
 }
+
+extension ContainmentIndex {
+    func write(to writer: inout SnapshotWriter) throws {
+        try postings.write(to: &writer)
+        let articles = sampleCounts.keys.sorted()
+        try writer.put(articles)
+        try writer.put(articles.map { sampleCounts[$0]! })
+    }
+
+    init(sampling: Int, from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init(sampling: sampling)
+        postings = try PostingTable(from: &reader)
+        let articles: [UInt32] = try reader.get(), counts: [Int] = try reader.get()
+        try reader.require(articles.count == counts.count, "containment sample counts")
+        sampleCounts = Dictionary(uniqueKeysWithValues: zip(articles, counts))
+    }
+}

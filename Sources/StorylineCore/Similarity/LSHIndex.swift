@@ -48,3 +48,14 @@ public struct LSHIndex: Sendable {
         return found
     }
 }
+
+extension LSHIndex {
+    func write(to writer: inout SnapshotWriter) throws {
+        try postings.write(to: &writer)
+    }
+
+    init(bands: Int, rows: Int, from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init(bands: bands, rows: rows)
+        postings = try PostingTable(from: &reader)
+    }
+}

@@ -86,3 +86,19 @@ struct PostingTable: Sendable {
         for index in oldKeys.indices where oldKeys[index] != 0 { insert(oldArticles[index], under: oldKeys[index]) }
     }
 }
+
+extension PostingTable {
+    func write(to writer: inout SnapshotWriter) throws {
+        try writer.put(keys)
+        try writer.put(articles)
+        try writer.put(count)
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        keys = try reader.get()
+        articles = try reader.get()
+        count = try reader.get()
+        try reader.require(keys.count == articles.count && keys.count.nonzeroBitCount == 1 && (0..<keys.count).contains(count),
+                           "a posting table of \(keys.count) slots holding \(count)")
+    }
+}

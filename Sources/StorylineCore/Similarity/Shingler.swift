@@ -104,6 +104,11 @@ public struct CompactFingerprint: Sendable, Hashable {
         width = fingerprint.width
     }
 
+    init(sequence: [UInt32], width: Int) {
+        self.sequence = sequence
+        self.width = width
+    }
+
     /// The fingerprint over the kept bits, as comparisons see it.
     public var fingerprint: Fingerprint { Fingerprint(sequence: sequence.map(UInt64.init), width: width) }
 }

@@ -88,3 +88,16 @@ extension Array {
         }
     }
 }
+
+extension DocumentFrequencies {
+    func write(to writer: inout SnapshotWriter) throws {
+        try writer.put(documents)
+        try counts.write(to: &writer)
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init()
+        documents = try reader.get()
+        counts = try HashMap(from: &reader)
+    }
+}

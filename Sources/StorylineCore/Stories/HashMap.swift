@@ -77,3 +77,25 @@ struct HashMap<Value: Sendable>: Sendable {
         return kept
     }
 }
+
+extension HashMap where Value: FixedWidthInteger {
+    func write(to writer: inout SnapshotWriter) throws {
+        try writer.put(keys)
+        try writer.put(values.map { $0 ?? 0 })
+        try writer.put(zeroValue != nil)
+        try writer.put(zeroValue ?? 0)
+        try writer.put(count)
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        keys = try reader.get()
+        let stored: [Value] = try reader.get()
+        let hasZero = try reader.get(Bool.self)
+        let zero: Value = try reader.get()
+        count = try reader.get()
+        try reader.require(keys.count == stored.count && keys.count.nonzeroBitCount == 1 && count < keys.count,
+                           "a hash map of \(keys.count) slots holding \(count)")
+        values = zip(keys, stored).map { key, value in key == 0 ? nil : value }
+        zeroValue = hasZero ? zero : nil
+    }
+}

@@ -156,3 +156,53 @@ public struct StoryIndex: Sendable {
         profiles = profiles.filter { $0.value.last >= time }
     }
 }
+
+extension StoryIndex {
+    func write(to writer: inout SnapshotWriter) throws {
+        let stories = profiles.keys.sorted()
+        try writer.put(stories.count)
+        for story in stories {
+            let profile = profiles[story]!
+            try writer.put(story)
+            try profile.centroid.write(to: &writer)
+            try writer.put(profile.norm)
+            try writer.put(profile.first)
+            try writer.put(profile.last)
+            try writer.put(profile.articles)
+        }
+        let terms = postings.keys.sorted()
+        try writer.put(terms.count)
+        for term in terms {
+            try writer.put(term)
+            try writer.put(postings[term]!)
+        }
+        let articles = articleStories.keys.sorted()
+        try writer.put(articles)
+        try writer.put(articles.map { articleStories[$0]! })
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init()
+        let storyCount = try reader.count(of: 8)
+        profiles.reserveCapacity(storyCount)
+        for _ in 0..<storyCount {
+            let story = try reader.get(Int.self)
+            var profile = Profile(first: Timestamp(millisecondsSinceEpoch: 0), last: Timestamp(millisecondsSinceEpoch: 0))
+            profile.centroid = try TermWeights(from: &reader)
+            profile.norm = try reader.get()
+            profile.first = try reader.get()
+            profile.last = try reader.get()
+            profile.articles = try reader.get()
+            profiles[story] = profile
+        }
+        let termCount = try reader.count(of: 16)
+        postings.reserveCapacity(termCount)
+        for _ in 0..<termCount {
+            let term = try reader.get(UInt64.self)
+            postings[term] = try reader.get([UInt32].self)
+        }
+        let articles: [UInt32] = try reader.get(), stories: [Int] = try reader.get()
+        try reader.require(articles.count == stories.count, "the articles' stories")
+        articleStories = Dictionary(uniqueKeysWithValues: zip(articles, stories))
+    }
+}

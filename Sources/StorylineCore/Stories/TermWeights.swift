@@ -52,3 +52,16 @@ struct TermWeights: Sendable {
     /// The Euclidean length of the weights.
     var norm: Float { weights.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }
 }
+
+extension TermWeights {
+    func write(to writer: inout SnapshotWriter) throws {
+        try writer.put(terms)
+        try writer.put(weights)
+    }
+
+    init(from reader: inout SnapshotReader) throws(SnapshotError) {
+        terms = try reader.get()
+        weights = try reader.get()
+        try reader.require(terms.count == weights.count, "a story profile's terms and weights")
+    }
+}

@@ -142,3 +142,20 @@ public struct Boilerplate: Sendable {
     /// The number of lines learned as furniture so far.
     public var learnedCount: Int { lines.values.reduce(0) { $0 + ($1.stories >= learnAfterStories ? 1 : 0) } }
 }
+
+extension Boilerplate {
+    func write(to writer: inout SnapshotWriter) throws {
+        let hashes = lines.keys.sorted()
+        try writer.put(hashes)
+        try writer.put(hashes.map { lines[$0]!.stories })
+        try writer.put(hashes.map { lines[$0]!.lastStory })
+    }
+
+    init(learnAfterStories: Int, from reader: inout SnapshotReader) throws(SnapshotError) {
+        self.init(learnAfterStories: learnAfterStories)
+        let hashes: [UInt64] = try reader.get(), stories: [Int] = try reader.get(), lastStories: [Int] = try reader.get()
+        try reader.require(hashes.count == stories.count && hashes.count == lastStories.count, "furniture lines")
+        lines.reserveCapacity(hashes.count)
+        for index in hashes.indices { lines[hashes[index]] = LineRecord(stories: stories[index], lastStory: lastStories[index]) }
+    }
+}
