@@ -50,6 +50,8 @@ public final class Daemon {
     private var moveRetryDelay: Duration = .milliseconds(250)
     private var retryDelay: Duration = .milliseconds(250)
     private var stopping = false
+    /// Whether every article the engine has judged is committed: only then may a snapshot be taken.
+    private var engineIsCommitted = true
     private var signals: Int32 = -1
     private var lockDescriptor: Int32 = -1
 
@@ -87,7 +89,9 @@ public final class Daemon {
         do {
             try start()
             try loop()
-            notifier.stopping(status: "stopped: \(statusCounts)")
+            notifier.stopping(status: "stopping: \(statusCounts)")
+            saveSnapshot()
+            notifier.status("stopped: \(statusCounts)")
             logger.notice("stopped cleanly", metadata: ["timeline.seq": "\(lastSeq)"])
             return 0
         } catch let error as DaemonError {
@@ -155,12 +159,26 @@ public final class Daemon {
         }
     }
 
-    /// Rebuilds the engine's indexes from the articles within the horizon.
+    /// Rebuilds the engine from the state: the snapshot of the last clean stop and the articles judged
+    /// after it, or, without a usable snapshot, every article within the horizon.
     private func restoreEngine() throws {
+        let started = ContinuousClock.now
+        var after: Int?
         engine = try Engine(configuration: configuration.engine)
+        do {
+            if let loaded = try store.loadSnapshot(configuration: configuration.engine) {
+                engine = loaded
+                after = loaded.lastArticle
+            }
+        } catch {
+            logger.warning("""
+                the engine snapshot \(store.snapshotPath) cannot be used (\(error)): re-deriving the indexes \
+                from the stored articles instead; the next clean stop writes a new one
+                """)
+        }
         var restored = 0
         var lastReport = ContinuousClock.now
-        try store.restorableArticles(horizonDays: configuration.engine.horizonDays) { row in
+        try store.restorableArticles(after: after, horizonDays: configuration.engine.horizonDays) { row in
             let submission = Submission(
                 title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256, time: row.time)
             try? engine.restore(submission, as: row.judgement)
@@ -168,14 +186,46 @@ public final class Daemon {
             if ContinuousClock.now - lastReport > .seconds(1) {
                 lastReport = .now
                 notifier.extendTimeout(by: .seconds(30))
-                notifier.status("loading state: \(restored) articles restored")
+                notifier.status("loading state: \(grouped(restored)) articles restored")
             }
         }
-        if restored > 0 {
+        engineIsCommitted = true
+        let seconds = Self.seconds(ContinuousClock.now - started)
+        if let after {
+            logger.info("""
+                state restored in \(seconds) s: the engine snapshot (up to article \(after)) and \
+                \(grouped(restored)) articles judged after it; \(grouped(engine.indexedArticles)) articles indexed
+                """, metadata: ["articles": "\(engine.indexedArticles)", "restored": "\(restored)"])
+        } else if restored > 0 {
             let days = configuration.engine.horizonDays
             let horizon = days == days.rounded() ? String(Int(days)) : String(days)
-            logger.info("state restored: \(restored) articles within the \(horizon)-day horizon re-indexed",
-                        metadata: ["articles": "\(restored)"])
+            logger.info("state restored in \(seconds) s: \(grouped(restored)) articles within the \(horizon)-day horizon re-indexed",
+                        metadata: ["articles": "\(restored)", "restored": "\(restored)"])
+        }
+    }
+
+    /// A duration in seconds to one decimal, for the journal.
+    private static func seconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    /// Writes the engine snapshot that lets the next start skip re-deriving the indexes.
+    private func saveSnapshot() {
+        guard let store, engineIsCommitted, engine.lastArticle > 0 else { return }
+        let started = ContinuousClock.now
+        var lastReport = started
+        notifier.status("stopping: writing the engine snapshot")
+        do {
+            try store.saveSnapshot(of: engine) { [notifier] in
+                if ContinuousClock.now - lastReport > .seconds(1) {
+                    lastReport = .now
+                    notifier.extendTimeout(by: .seconds(30))
+                }
+            }
+            logger.info("engine snapshot written: \(grouped(engine.indexedArticles)) articles in \(Self.seconds(ContinuousClock.now - started)) s",
+                        metadata: ["articles": "\(engine.indexedArticles)"])
+        } catch {
+            logger.warning("cannot write the engine snapshot \(store.snapshotPath): \(error); the next start re-derives the indexes from the stored articles")
         }
     }
 
@@ -455,6 +505,7 @@ public final class Daemon {
                 let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
                 let article = try ArticleParser.parse(file.bytes, fileName: file.name)
                 let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
+                engineIsCommitted = false
                 let result = try engine.judge(submission)
                 event = TimelineEvent(seq: seq, time: now, judgement: result,
                                       article: TimelineEvent.Article(result, file: name.description, article, sha256: file.sha256))
@@ -476,6 +527,7 @@ public final class Daemon {
         guard !batch.events.isEmpty else { return }
         do {
             try store.commit(batch)
+            engineIsCommitted = true
         } catch {
             fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names, rebuild: true)
             return

@@ -8,9 +8,9 @@ import StorylineCore
 /// and the stories. One transaction per batch.
 ///
 /// The engine's indexes (signatures, shingle sets, story profiles, learned term and furniture weights)
-/// are not stored: they are rebuilt at start-up by restoring the articles within the horizon from their
-/// text (`Engine.restore`). The text is smaller than its shingle set, and a rebuild from it cannot
-/// disagree with the code that judges.
+/// are kept in a snapshot file beside the database, written at a clean stop (`saveSnapshot(of:)`). At
+/// start-up the snapshot is loaded and the articles judged after it are restored from their text
+/// (`Engine.restore`); without a usable snapshot, every article within the horizon is.
 public final class StateStore {
     /// One event as committed: its line, and what to do with its input file.
     public struct EventRow: Sendable, Hashable {
@@ -112,6 +112,9 @@ public final class StateStore {
             // Names need not be UTF-8; the bytes find the file again, `file` stays for people.
             try db.execute(sql: "ALTER TABLE events ADD COLUMN name BLOB")
         }
+        migrator.registerMigration("v3: an id for engine snapshots") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', abs(random()))")
+        }
         return migrator
     }
 
@@ -212,13 +215,19 @@ public final class StateStore {
                         disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
     }
 
-    /// Articles to restore the engine from, in judgement order: those at most `horizonDays` older than
-    /// the newest. `body` returns each in turn.
-    public func restorableArticles(horizonDays: Double, _ body: (ArticleRow) throws -> Void) throws {
+    /// Articles to restore the engine from, in judgement order: those judged after article `after`,
+    /// or, when `after` is nil, those at most `horizonDays` older than the newest. `body` returns each
+    /// in turn.
+    public func restorableArticles(after: Int? = nil, horizonDays: Double, _ body: (ArticleRow) throws -> Void) throws {
         try database.read { db in
-            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles") else { return }
-            let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE time >= ? ORDER BY number", arguments: [cutoff])
+            let cursor: RowCursor
+            if let after {
+                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE number > ? ORDER BY number", arguments: [after])
+            } else {
+                guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles") else { return }
+                let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
+                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE time >= ? ORDER BY number", arguments: [cutoff])
+            }
             while let row = try cursor.next() {
                 let verdict: Verdict
                 switch row["verdict"] as String {
@@ -248,11 +257,67 @@ extension StateStore {
 }
 
 extension StateStore {
-    /// Writes the engine's indexes beside the database (`engine.snapshot`), so that the next start loads
-    /// them and re-derives only the articles judged after, instead of every article within the horizon.
+    /// The engine snapshot beside the database.
+    public var snapshotPath: String { (path as NSString).deletingLastPathComponent + "/engine.snapshot" }
+
+    /// Writes the engine's indexes beside the database (`engine.snapshot`, replaced atomically), so that
+    /// the next start loads them and re-derives only the articles judged after, instead of every
+    /// article within the horizon.
     ///
-    /// Call it once every article the engine has judged is committed (at a clean stop).
-    public func saveSnapshot(of engine: Engine) throws {
-        // Not written yet: start-up re-derives every article from its text.
+    /// Call it only when every article the engine has judged is committed. `progress` is called after
+    /// each piece written (a few MiB), for the watchdog.
+    public func saveSnapshot(of engine: Engine, progress: @escaping () -> Void = {}) throws {
+        let header = try snapshotHeader(lastArticle: engine.lastArticle)
+        let temporary = snapshotPath + ".tmp"
+        let descriptor = try Syscalls.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        defer { Syscalls.close(descriptor) }
+        try Array((header + "\n").utf8).withUnsafeBytes { try Syscalls.writeAll(descriptor, $0, path: temporary) }
+        try engine.writeSnapshot { bytes in
+            try Syscalls.writeAll(descriptor, bytes, path: temporary)
+            progress()
+        }
+        try Syscalls.synchronize(descriptor, path: temporary)
+        try Syscalls.rename(temporary, snapshotPath)
+        try Syscalls.synchronizeDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// The engine as the snapshot left it, or nil when there is none.
+    ///
+    /// - Throws: `SnapshotError` when the snapshot cannot be used: damaged, written by another format
+    ///   or with other engine settings, or not of this database (another database, or a database
+    ///   older than the snapshot, as after restoring a backup).
+    public func loadSnapshot(configuration: EngineConfiguration) throws -> Engine? {
+        try Syscalls.withMappedFile(snapshotPath) { bytes throws(SnapshotError) -> Engine in
+            guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")), newline < 256 else {
+                throw SnapshotError("\(snapshotPath) does not start with a Storyline snapshot header")
+            }
+            let header = String(decoding: bytes[..<newline], as: UTF8.self)
+            let fields = header.split(separator: " ")
+            guard fields.count >= 3, let lastArticle = Int(fields[2]) else {
+                throw SnapshotError("\(snapshotPath) does not start with a Storyline snapshot header")
+            }
+            let expected: String
+            do { expected = try snapshotHeader(lastArticle: lastArticle) } catch {
+                throw SnapshotError("cannot read the database to check the snapshot: \(error)")
+            }
+            guard header == expected else {
+                throw SnapshotError("the snapshot (\(header)) is not of this database (\(expected))")
+            }
+            let engine = try Engine(configuration: configuration, snapshot: UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
+            guard engine.lastArticle == lastArticle else {
+                throw SnapshotError("the snapshot's header names article \(lastArticle), its engine \(engine.lastArticle)")
+            }
+            return engine
+        }
+    }
+
+    /// What identifies the state a snapshot was taken of: the database's id, and the last article
+    /// judged with its SHA-256 (a snapshot of a later state does not match an older database).
+    private func snapshotHeader(lastArticle: Int) throws -> String {
+        try database.read { db in
+            let id = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state_id'") ?? 0
+            let sha256 = try String.fetchOne(db, sql: "SELECT sha256 FROM articles WHERE number = ?", arguments: [lastArticle])
+            return "storyline-snapshot \(id) \(lastArticle) \(sha256 ?? "-")"
+        }
     }
 }

@@ -148,6 +148,27 @@ enum Syscalls {
         throw SystemCallError(call: "renameat2", path: shown(from) + " -> " + shown(to), errno: Glibc.errno)
     }
 
+    /// Renames `from` to `to`, replacing `to` (atomically) if it exists.
+    static func rename(_ from: String, _ to: String) throws(SystemCallError) {
+        guard Glibc.rename(from, to) == 0 else {
+            throw SystemCallError(call: "rename", path: from + " -> " + to, errno: Glibc.errno)
+        }
+    }
+
+    /// Maps the whole file at `path` read-only for the duration of `body`; nil when there is no file.
+    static func withMappedFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard let descriptor = try openForReading(path) else { return nil }
+        defer { close(descriptor) }
+        let size = Int(try fileStatus(descriptor, path: path).st_size)
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw SystemCallError(call: "mmap", path: path, errno: Glibc.errno)
+        }
+        defer { munmap(address, size) }
+        _ = madvise(address, size, MADV_SEQUENTIAL)
+        return try body(UnsafeRawBufferPointer(start: address, count: size))
+    }
+
     static func unlink(_ path: [UInt8]) throws(SystemCallError) {
         guard withCPath(path, { Glibc.unlink($0) }) == 0 else {
             throw SystemCallError(call: "unlink", path: shown(path), errno: Glibc.errno)
