@@ -5,6 +5,7 @@ loaded indexes can find it) and checking it is called a duplicate of the right o
 """
 
 import shutil
+import sqlite3
 
 from daemon_support import (  # noqa: F401
     checked_timeline, daemons, distinct_article, drop_plain, file_of, paths, wait_for_lines, wait_until_moved,
@@ -98,4 +99,19 @@ def test_a_snapshot_of_another_state_is_refused(daemons, paths, tmp_path):
     log = second.log()
     assert "cannot be used" in log and "is not of this database" in log, log
     assert_copy_found(paths, second, "a1.txt", 2, 1)
+    assert second.stop() == 0
+
+
+def test_articles_stored_before_shingles_were_kept_are_still_found(daemons, paths):
+    first = daemons.start(paths)
+    drop_articles(paths, first, ["a0.txt", "a1.txt", "a2.txt"], 0, 0)
+    assert first.stop() == 0
+    # A state written by a build that kept shingles only in memory: no snapshot, no stored shingles.
+    (paths.state / "engine.snapshot").unlink()
+    with sqlite3.connect(paths.state / "state.sqlite") as database:
+        database.execute("UPDATE articles SET shingles = NULL")
+
+    second = daemons.start(paths)
+    assert "3 articles within the 30-day horizon re-indexed" in second.log(), second.log()
+    assert_copy_found(paths, second, "a1.txt", 3, 1)
     assert second.stop() == 0

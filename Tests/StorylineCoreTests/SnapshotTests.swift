@@ -96,3 +96,43 @@ import Testing
         #expect(load(bytes) == nil)
     }
 }
+
+/// An archive held in memory, standing in for the daemon's database.
+final class MemoryArchive: FingerprintArchive, @unchecked Sendable {
+    var stored: [Int: CompactFingerprint] = [:]
+    var reads = 0
+
+    func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
+        reads += 1
+        return stored[number]
+    }
+}
+
+@Suite struct FingerprintArchiveTests {
+    @Test func releasedFingerprintsAreReadBackForCandidatesAndJudgementsDoNotChange() throws {
+        var tokenizer = Tokenizer()
+        let submissions = SnapshotTests.stream(count: 200, seed: 11, tokenizer: &tokenizer)
+        var holding = try Engine(configuration: SnapshotTests.configuration())
+        var releasing = try Engine(configuration: SnapshotTests.configuration())
+        let archive = MemoryArchive()
+        releasing.fingerprintArchive = archive
+        var duplicates = 0
+        for submission in submissions {
+            let expected = try holding.judge(submission)
+            let judgement = try releasing.judge(submission)
+            #expect(judgement == expected)
+            if case .duplicate(_, let measure, _) = judgement.verdict, measure != .exact { duplicates += 1 }
+            archive.stored[judgement.article] = releasing.fingerprint(ofArticle: judgement.article)
+            releasing.releaseFingerprints(of: [judgement.article])
+            #expect(releasing.fingerprint(ofArticle: judgement.article) == nil)
+        }
+        #expect(duplicates > 10 && archive.reads >= duplicates, "near-duplicates were verified against archived shingles")
+
+        // The snapshot of a releasing engine holds no released shingles: much smaller.
+        let loaded = try SnapshotTests.snapshot(of: releasing).withUnsafeBytes {
+            try Engine(configuration: SnapshotTests.configuration(), snapshot: $0)
+        }
+        #expect(loaded.indexedArticles == releasing.indexedArticles)
+        #expect(try SnapshotTests.snapshot(of: releasing).count < SnapshotTests.snapshot(of: holding).count)
+    }
+}

@@ -52,6 +52,16 @@ public struct Submission: Sendable {
     }
 }
 
+/// Where the engine finds the shingles of an article it no longer holds in memory.
+///
+/// A daemon keeps every article's shingles in its state once they are committed, and tells the engine
+/// so (`releaseFingerprints(of:)`); they are read back only for the few candidates an arrival has, so
+/// memory no longer grows by an article's shingles (about 2 KB) for each article indexed.
+public protocol FingerprintArchive: Sendable {
+    /// The shingles stored for article `number`, or nil when none were.
+    func fingerprint(ofArticle number: Int) -> CompactFingerprint?
+}
+
 /// Recognises near-duplicates and groups articles into stories, one article at a time.
 ///
 /// For each article: exact copies are found by their bytes' SHA-256; near-duplicates through two
@@ -63,7 +73,8 @@ public struct Engine: Sendable {
     struct ArticleRecord: Sendable {
         var story: Int
         var time: Timestamp
-        var fingerprint: CompactFingerprint
+        /// Nil once the archive holds it.
+        var fingerprint: CompactFingerprint?
         var bandKeys: [UInt64]
         var sample: [UInt64]
         var postedTerms: [UInt64]
@@ -84,6 +95,8 @@ public struct Engine: Sendable {
     private var newest: Timestamp?
     private var nextArticle = 1
     private var nextStory = 1
+    /// Where released fingerprints are read back from.
+    public var fingerprintArchive: (any FingerprintArchive)?
 
     /// - Throws: `ConfigurationError` when the configuration cannot work.
     public init(configuration: EngineConfiguration = EngineConfiguration()) throws(ConfigurationError) {
@@ -132,6 +145,16 @@ public struct Engine: Sendable {
             return (.containment, overlap.containmentOfShorter)
         }
         return nil
+    }
+
+    /// The shingles of article `number` while the engine holds them (until they are released).
+    public func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
+        articles[UInt32(truncatingIfNeeded: number)]?.fingerprint
+    }
+
+    /// Drops the shingles of these articles from memory: `fingerprintArchive` holds them now.
+    public mutating func releaseFingerprints<Numbers: Sequence<Int>>(of numbers: Numbers) {
+        for number in numbers { articles[UInt32(truncatingIfNeeded: number)]?.fingerprint = nil }
     }
 
     /// Judges one article and remembers it.
@@ -218,11 +241,11 @@ public struct Engine: Sendable {
         var candidates = lsh.candidates(for: record.bandKeys)
         candidates.formUnion(containment.candidates(for: record.sample))
         guard !candidates.isEmpty else { return nil }
-        let fingerprint = record.fingerprint.fingerprint
+        let fingerprint = record.fingerprint!.fingerprint
         let shingles = fingerprint.set
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
-            guard let other = articles[candidate]?.fingerprint.fingerprint,
+            guard let other = self.fingerprint(of: candidate),
                   case let overlap = Overlap(fingerprint, shingles, other, other.set),
                   let (measure, value) = duplicateMeasure(for: overlap)
             else { continue }
@@ -231,6 +254,12 @@ public struct Engine: Sendable {
             }
         }
         return best
+    }
+
+    /// A candidate's shingles, from memory or from the archive.
+    private func fingerprint(of candidate: UInt32) -> Fingerprint? {
+        guard let record = articles[candidate] else { return nil }
+        return (record.fingerprint ?? fingerprintArchive?.fingerprint(ofArticle: Int(candidate)))?.fingerprint
     }
 
     /// Orders duplicate evidence: any Jaccard match above any containment match, then by value.
@@ -303,8 +332,9 @@ extension Engine {
             let record = articles[number]!
             try writer.put(record.story)
             try writer.put(record.time)
-            try writer.put(record.fingerprint.sequence)
-            try writer.put(record.fingerprint.width)
+            try writer.put(record.fingerprint != nil)
+            try writer.put(record.fingerprint?.sequence ?? [])
+            try writer.put(record.fingerprint?.width ?? 0)
             try writer.put(record.bandKeys)
             try writer.put(record.sample)
             try writer.put(record.postedTerms)
@@ -319,7 +349,8 @@ extension Engine {
         try writer.finish()
     }
 
-    /// An engine as `writeSnapshot(to:)` left it.
+    /// An engine as `writeSnapshot(to:)` left it. Fingerprints that were released are read from
+    /// `fingerprintArchive`, which the caller sets again.
     ///
     /// - Throws: `SnapshotError` when the bytes are damaged, from another snapshot format, or were
     ///   written with other engine settings than `configuration`.
@@ -345,9 +376,9 @@ extension Engine {
         articles.reserveCapacity(numbers.count)
         for number in numbers {
             let story: Int = try reader.get(), time: Timestamp = try reader.get()
-            let sequence: [UInt32] = try reader.get(), width: Int = try reader.get()
+            let held: Bool = try reader.get(), sequence: [UInt32] = try reader.get(), width: Int = try reader.get()
             let record = ArticleRecord(
-                story: story, time: time, fingerprint: CompactFingerprint(sequence: sequence, width: width),
+                story: story, time: time, fingerprint: held ? CompactFingerprint(sequence: sequence, width: width) : nil,
                 bandKeys: try reader.get(), sample: try reader.get(), postedTerms: try reader.get(), sha256: try reader.get())
             if try reader.get(Bool.self) { articlesBySHA[record.sha256] = number }
             articles[number] = record

@@ -104,7 +104,7 @@ public struct CompactFingerprint: Sendable, Hashable {
         width = fingerprint.width
     }
 
-    init(sequence: [UInt32], width: Int) {
+    public init(sequence: [UInt32], width: Int) {
         self.sequence = sequence
         self.width = width
     }

@@ -176,12 +176,15 @@ public final class Daemon {
                 from the stored articles instead; the next clean stop writes a new one
                 """)
         }
+        engine.fingerprintArchive = store
         var restored = 0
         var lastReport = ContinuousClock.now
         try store.restorableArticles(after: after, horizonDays: configuration.engine.horizonDays) { row in
             let submission = Submission(
                 title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256, time: row.time)
             try? engine.restore(submission, as: row.judgement)
+            // Rows from before shingles were stored keep theirs in memory until they leave the horizon.
+            if row.hasFingerprint { engine.releaseFingerprints(of: [row.judgement.article]) }
             restored += 1
             if ContinuousClock.now - lastReport > .seconds(1) {
                 lastReport = .now
@@ -511,7 +514,8 @@ public final class Daemon {
                                       article: TimelineEvent.Article(result, file: name.description, article, sha256: file.sha256))
                 batch.articles.append(StateStore.ArticleRow(
                     judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
-                    time: submission.time, title: article.title, body: article.body))
+                    time: submission.time, title: article.title, body: article.body,
+                    fingerprint: engine.fingerprint(ofArticle: result.article)))
                 batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
             } catch {
                 if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {
@@ -528,6 +532,7 @@ public final class Daemon {
         do {
             try store.commit(batch)
             engineIsCommitted = true
+            engine.releaseFingerprints(of: batch.articles.map(\.judgement.article))
         } catch {
             fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names, rebuild: true)
             return

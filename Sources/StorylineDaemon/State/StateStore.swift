@@ -11,7 +11,7 @@ import StorylineCore
 /// are kept in a snapshot file beside the database, written at a clean stop (`saveSnapshot(of:)`). At
 /// start-up the snapshot is loaded and the articles judged after it are restored from their text
 /// (`Engine.restore`); without a usable snapshot, every article within the horizon is.
-public final class StateStore {
+public final class StateStore: Sendable {
     /// One event as committed: its line, and what to do with its input file.
     public struct EventRow: Sendable, Hashable {
         public var seq: Int
@@ -38,6 +38,11 @@ public final class StateStore {
         public var time: Timestamp
         public var title: String
         public var body: String
+        /// The article's shingles, stored so the engine need not hold them (nil in rows written before
+        /// they were stored, and in rows read back for restoring).
+        public var fingerprint: CompactFingerprint?
+        /// Whether the row holds the shingles.
+        public var hasFingerprint = false
     }
 
     /// A batch: its events and articles, committed together.
@@ -115,6 +120,11 @@ public final class StateStore {
         migrator.registerMigration("v3: an id for engine snapshots") { db in
             try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', abs(random()))")
         }
+        migrator.registerMigration("v4: shingles of each article") { db in
+            // The width, then the shingles' low 32 bits in reading order (`CompactFingerprint`), native
+            // byte order: read back for an arrival's candidates instead of being held in memory.
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN shingles BLOB")
+        }
         return migrator
     }
 
@@ -167,12 +177,13 @@ public final class StateStore {
                 try db.execute(
                     sql: """
                         INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
-                            measure, similarity, terms, words, title, body)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            measure, similarity, terms, words, title, body, shingles)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
                                 article.time.millisecondsSinceEpoch, judgement.story, verdict, duplicateOf, measure,
-                                similarity, terms, judgement.words, article.title, article.body])
+                                similarity, terms, judgement.words, article.title, article.body,
+                                article.fingerprint.map(Self.encode)])
                 try db.execute(
                     sql: """
                         INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
@@ -221,12 +232,18 @@ public final class StateStore {
     public func restorableArticles(after: Int? = nil, horizonDays: Double, _ body: (ArticleRow) throws -> Void) throws {
         try database.read { db in
             let cursor: RowCursor
+            let columns = """
+                number, seq, file, sha256, published, time, story, verdict, duplicate_of, measure, similarity, terms,
+                words, title, body, shingles IS NOT NULL AS stored
+                """
             if let after {
-                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE number > ? ORDER BY number", arguments: [after])
+                cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE number > ? ORDER BY number",
+                                             arguments: [after])
             } else {
                 guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles") else { return }
                 let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
-                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM articles WHERE time >= ? ORDER BY number", arguments: [cutoff])
+                cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE time >= ? ORDER BY number",
+                                             arguments: [cutoff])
             }
             while let row = try cursor.next() {
                 let verdict: Verdict
@@ -243,7 +260,7 @@ public final class StateStore {
                 let judgement = Judgement(article: row["number"], story: row["story"], words: row["words"], verdict: verdict)
                 try body(ArticleRow(judgement: judgement, seq: row["seq"], file: row["file"], sha256: row["sha256"],
                                     published: row["published"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
-                                    title: row["title"], body: row["body"]))
+                                    title: row["title"], body: row["body"], hasFingerprint: row["stored"]))
             }
         }
     }
@@ -318,6 +335,31 @@ extension StateStore {
             let id = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state_id'") ?? 0
             let sha256 = try String.fetchOne(db, sql: "SELECT sha256 FROM articles WHERE number = ?", arguments: [lastArticle])
             return "storyline-snapshot \(id) \(lastArticle) \(sha256 ?? "-")"
+        }
+    }
+}
+
+extension StateStore: FingerprintArchive {
+    public func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
+        let blob = try? database.read { db in
+            try Data.fetchOne(db, sql: "SELECT shingles FROM articles WHERE number = ?", arguments: [number])
+        }
+        return blob.flatMap { $0 }.flatMap(Self.decode)
+    }
+
+    static func encode(_ fingerprint: CompactFingerprint) -> Data {
+        var data = Data(capacity: 4 * (fingerprint.sequence.count + 1))
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: fingerprint.width)) { data.append(contentsOf: $0) }
+        fingerprint.sequence.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    static func decode(_ data: Data) -> CompactFingerprint? {
+        guard data.count >= 4, data.count % 4 == 0 else { return nil }
+        return data.withUnsafeBytes { bytes in
+            let width = Int(bytes.loadUnaligned(as: UInt32.self))
+            let sequence = (1..<bytes.count / 4).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self) }
+            return CompactFingerprint(sequence: sequence, width: width)
         }
     }
 }
