@@ -1,25 +1,32 @@
-/// A multimap from 64-bit keys to article numbers, in two flat arrays: 12 bytes a posting.
+/// A multimap from hash keys to article numbers, in two flat arrays: 8 bytes a posting.
 ///
 /// The LSH and containment indexes file every article under a few dozen keys, and most keys hold
 /// one article; a dictionary of arrays would pay a heap allocation and its header for each. Here a
 /// posting is a slot of an open-addressing table (linear probing, keys repeated once per article),
 /// and removal shifts the probe run back, so no slot is ever a tombstone. Key 0 marks an empty slot,
-/// so a key of 0 is filed as 1 (keys are hashes; a shared key only adds a candidate to verify).
+/// so a key of 0 is filed as 1.
+///
+/// Keys are folded to 32 bits. Two keys that fold alike only add a candidate, and every candidate is
+/// verified against its shingles; at a million articles (48 million postings) that is a few spurious
+/// candidates per hundred arrivals, for a third less memory.
 struct PostingTable: Sendable {
-    private var keys: [UInt64]
+    private var keys: [UInt32]
     private var articles: [UInt32]
     private(set) var count = 0
 
     init() {
-        keys = [UInt64](repeating: 0, count: 16)
+        keys = [UInt32](repeating: 0, count: 16)
         articles = [UInt32](repeating: 0, count: 16)
     }
 
     @inline(__always)
-    private static func stored(_ key: UInt64) -> UInt64 { key == 0 ? 1 : key }
+    private static func stored(_ key: UInt64) -> UInt32 {
+        let folded = UInt32(truncatingIfNeeded: key ^ (key >> 32))
+        return folded == 0 ? 1 : folded
+    }
 
     @inline(__always)
-    private func home(of key: UInt64) -> Int { Int(truncatingIfNeeded: key) & (keys.count - 1) }
+    private func home(of key: UInt32) -> Int { Int(truncatingIfNeeded: key) & (keys.count - 1) }
 
     /// Files `article` under `key` unless `key` already holds `limit` articles; says whether it did.
     @discardableResult
@@ -80,10 +87,10 @@ struct PostingTable: Sendable {
 
     private mutating func grow() {
         let oldKeys = keys, oldArticles = articles
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        keys = [UInt32](repeating: 0, count: oldKeys.count * 2)
         articles = [UInt32](repeating: 0, count: oldKeys.count * 2)
         count = 0
-        for index in oldKeys.indices where oldKeys[index] != 0 { insert(oldArticles[index], under: oldKeys[index]) }
+        for index in oldKeys.indices where oldKeys[index] != 0 { insert(oldArticles[index], under: UInt64(oldKeys[index])) }
     }
 }
 
