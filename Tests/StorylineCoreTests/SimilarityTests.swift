@@ -128,9 +128,9 @@ import Testing
     @Test func postingTableKeepsEveryPostingUntilItIsRemoved() {
         var random = SplitMix64(state: 5)
         var table = PostingTable()
-        var expected: [UInt64: Set<UInt32>] = [:]
+        var expected: [UInt32: Set<UInt32>] = [:]
         // Few distinct keys, many articles each, keys 0 and 1 included: long probe runs, wrap-around.
-        let keys: [UInt64] = [0, 1, 2, 17, 33, 1 << 40] + (0..<40).map { _ in random.next() }
+        let keys: [UInt32] = [0, 1, 2, 17, 33, 1 << 30] + (0..<40).map { _ in UInt32(truncatingIfNeeded: random.next()) }
         for article in UInt32(0)..<3000 {
             let key = keys[Int(random.next() % UInt64(keys.count))]
             table.insert(article, under: key)

@@ -75,8 +75,8 @@ public struct Engine: Sendable {
         var time: Timestamp
         /// Nil once the archive holds it.
         var fingerprint: CompactFingerprint?
-        var bandKeys: [UInt64]
-        var sample: [UInt64]
+        var bandKeys: [UInt32]
+        var sample: [UInt32]
         var postedTerms: [UInt64]
         var sha256: String
     }

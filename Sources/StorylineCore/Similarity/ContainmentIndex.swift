@@ -18,22 +18,22 @@ public struct ContainmentIndex: Sendable {
     }
 
     /// The sampled shingles of a set.
-    public func sample(of shingles: ShingleSet) -> [UInt64] {
-        shingles.hashes.filter { Hashing.mix($0 ^ 0x5bd1_e995_5bd1_e995) % sampling == 0 }
+    public func sample(of shingles: ShingleSet) -> [UInt32] {
+        shingles.hashes.lazy.filter { Hashing.mix($0 ^ 0x5bd1_e995_5bd1_e995) % self.sampling == 0 }.map(PostingTable.fold)
     }
 
-    public mutating func insert(_ article: UInt32, sample: [UInt64]) {
+    public mutating func insert(_ article: UInt32, sample: [UInt32]) {
         sampleCounts[article] = sample.count
         for hash in sample { postings.insert(article, under: hash, limit: maximumPostings) }
     }
 
-    public mutating func remove(_ article: UInt32, sample: [UInt64]) {
+    public mutating func remove(_ article: UInt32, sample: [UInt32]) {
         sampleCounts[article] = nil
         for hash in sample { postings.remove(article, under: hash) }
     }
 
     /// Articles that share at least half of the smaller of the two samples.
-    public func candidates(for sample: [UInt64]) -> [UInt32] {
+    public func candidates(for sample: [UInt32]) -> [UInt32] {
         guard !sample.isEmpty else { return [] }
         var shared: [UInt32: Int] = [:]
         for hash in sample {

@@ -19,30 +19,30 @@ public struct LSHIndex: Sendable {
 
     /// The key of band `band` of `signature`.
     @inline(__always)
-    func bandKey(_ signature: Signature, band: Int) -> UInt64 {
+    func bandKey(_ signature: Signature, band: Int) -> UInt32 {
         var hash = Hashing.mix(UInt64(band) &+ 1)
         let first = band * rows
         for slot in first..<first + rows { hash = Hashing.combine(hash, UInt64(signature.values[slot])) }
-        return Hashing.mix(hash)
+        return PostingTable.fold(Hashing.mix(hash))
     }
 
     /// The key of every band of `signature`: what an article is filed under, and removed by.
-    public func bandKeys(_ signature: Signature) -> [UInt64] {
+    public func bandKeys(_ signature: Signature) -> [UInt32] {
         (0..<bands).map { bandKey(signature, band: $0) }
     }
 
     /// Files `article` under every band key.
-    public mutating func insert(_ article: UInt32, bandKeys: [UInt64]) {
+    public mutating func insert(_ article: UInt32, bandKeys: [UInt32]) {
         for key in bandKeys { postings.insert(article, under: key) }
     }
 
     /// Removes `article`, which was filed under `bandKeys`.
-    public mutating func remove(_ article: UInt32, bandKeys: [UInt64]) {
+    public mutating func remove(_ article: UInt32, bandKeys: [UInt32]) {
         for key in bandKeys { postings.remove(article, under: key) }
     }
 
     /// Every article that shares at least one band key, each once.
-    public func candidates(for bandKeys: [UInt64]) -> Set<UInt32> {
+    public func candidates(for bandKeys: [UInt32]) -> Set<UInt32> {
         var found: Set<UInt32> = []
         for key in bandKeys { postings.forEach(under: key) { found.insert($0) } }
         return found
