@@ -141,7 +141,8 @@ struct Run: ParsableCommand {
             one timeline line and is then moved to STATE/archive/ (articles) or STATE/rejected/ (everything else); \
             nothing is deleted or overwritten. Under systemd (Type=notify) it reports READY, STATUS and watchdog \
             pings and logs to the journal with STORYLINE_* fields. SIGHUP reopens the timeline and reloads the \
-            configuration; SIGTERM or Ctrl-C stops after the batch in flight.
+            configuration; SIGTERM or Ctrl-C stops after the batch in flight and writes STATE/engine.snapshot, \
+            which the next start loads instead of re-deriving the indexes from every stored article.
 
             Settings come from the defaults, then --config FILE (YAML, keys in docs/configuration.md), then the \
             options below.
@@ -150,7 +151,7 @@ struct Run: ParsableCommand {
 
     @Option(help: ArgumentHelp("Directory to watch (default ./inbox).", valueName: "dir"))
     var inbox: String?
-    @Option(help: ArgumentHelp("State directory: database, archive/, rejected/ (default ./.storyline).", valueName: "dir"))
+    @Option(help: ArgumentHelp("State directory: database, engine snapshot, archive/, rejected/ (default ./.storyline).", valueName: "dir"))
     var state: String?
     @Option(help: ArgumentHelp("Timeline file to append to (default ./timeline.jsonl).", valueName: "file"))
     var timeline: String?

@@ -23,7 +23,7 @@ public struct LSHIndex: Sendable {
         var hash = Hashing.mix(UInt64(band) &+ 1)
         let first = band * rows
         for slot in first..<first + rows { hash = Hashing.combine(hash, UInt64(signature.values[slot])) }
-        return PostingTable.fold(Hashing.mix(hash))
+        return Hashing.fold(Hashing.mix(hash))
     }
 
     /// The key of every band of `signature`: what an article is filed under, and removed by.

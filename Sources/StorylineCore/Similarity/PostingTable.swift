@@ -6,7 +6,7 @@
 /// and removal shifts the probe run back, so no slot is ever a tombstone. Key 0 marks an empty slot,
 /// so a key of 0 is filed as 1.
 ///
-/// Keys are 32-bit: the indexes fold their 64-bit hashes (`fold(_:)`). Two hashes that fold alike
+/// Keys are 32-bit: the indexes fold their 64-bit hashes (`Hashing.fold(_:)`). Two hashes that fold alike
 /// only add a candidate, and every candidate is verified against its shingles; at a million articles
 /// (48 million postings) that is a few spurious candidates per hundred arrivals, for a third less
 /// memory.
@@ -22,10 +22,6 @@ struct PostingTable: Sendable {
 
     @inline(__always)
     private static func stored(_ key: UInt32) -> UInt32 { key == 0 ? 1 : key }
-
-    /// A 64-bit hash as a key.
-    @inline(__always)
-    static func fold(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash ^ (hash >> 32)) }
 
     @inline(__always)
     private func home(of key: UInt32) -> Int { Int(truncatingIfNeeded: key) & (keys.count - 1) }

@@ -9,6 +9,10 @@ enum Hashing {
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
     static let golden: UInt64 = 0x9e37_79b9_7f4a_7c15
 
+    /// A 64-bit hash folded to 32 bits, where a table's keys are stored in 4 bytes.
+    @inline(__always)
+    static func fold(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash ^ (hash >> 32)) }
+
     /// A bijective 64-bit finaliser (the one from MurmurHash3).
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {
