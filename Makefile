@@ -6,7 +6,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
 
-.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval fuzz soak clean
+.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval eval-draws fuzz soak clean
 
 help:
 	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench         end-to-end daemon benchmark (burst, latency, scale, datasketch); writes docs/performance.md"
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the engine on ../shared/eval dev sets"
+	@echo "make eval-draws    basil in 20 other story orders and 20 other dense layouts: the spread of story F1"
 	@echo "make fuzz          libFuzzer + AddressSanitizer on the parser, normaliser and shingler (FUZZ_SECONDS=300)"
 	@echo "make soak          10-minute soak of the release daemon (load, reloads, rotations, SIGKILLs) + the slow tests"
 	@echo "make sanitize      unit + end-to-end tests under ThreadSanitizer, then AddressSanitizer (slow; reports in .build-*san/reports)"
@@ -125,6 +126,10 @@ sanitize: deps
 
 eval: release
 	@scripts/eval.sh $(RELEASE_BIN)
+
+# basil rebuilt with other random story orders and dense layouts: how much of a story figure is the draw.
+eval-draws: release
+	@scripts/eval-draws.py $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .build-static Benchmarks/.build
