@@ -308,7 +308,7 @@ extension Submission {
 
 extension Engine {
     /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
-    static let snapshotFormat: UInt32 = 1
+    static let snapshotFormat: UInt32 = 2
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).

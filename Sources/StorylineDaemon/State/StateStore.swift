@@ -125,6 +125,14 @@ public final class StateStore: Sendable {
             // byte order: read back for an arrival's candidates instead of being held in memory.
             try db.execute(sql: "ALTER TABLE articles ADD COLUMN shingles BLOB")
         }
+        migrator.registerMigration("v5: counts without a table scan") { db in
+            // The status line's counts at start-up: without these, counting duplicates reads every
+            // article's text (1.3 s at 100,000 articles).
+            try db.execute(sql: """
+                CREATE INDEX articles_duplicates ON articles(number) WHERE verdict = 'duplicate';
+                CREATE INDEX events_rejected ON events(seq) WHERE disposition = 'rejected';
+                """)
+        }
         return migrator
     }
 
