@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "storyline", targets: ["storyline"]),
         .library(name: "StorylineCore", targets: ["StorylineCore"]),
+        // For the benchmarks' `state-fill`, which records articles through the daemon's own state code.
+        .library(name: "StorylineDaemon", targets: ["StorylineDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

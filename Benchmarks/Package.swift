@@ -23,6 +23,17 @@ let package = Package(
             dependencies: ["NewsCorpus", .product(name: "StorylineCore", package: "Storyline")],
             path: "Sources/EngineProfile"
         ),
+        // Builds the state the daemon would leave after N files, through its own state code, for
+        // `make bench`'s scale phase: `swift build -c release --product state-fill` builds only this.
+        .executableTarget(
+            name: "state-fill",
+            dependencies: [
+                "NewsCorpus",
+                .product(name: "StorylineCore", package: "Storyline"),
+                .product(name: "StorylineDaemon", package: "Storyline"),
+            ],
+            path: "Sources/StateFill"
+        ),
         .executableTarget(
             name: "EngineBenchmarks",
             dependencies: [

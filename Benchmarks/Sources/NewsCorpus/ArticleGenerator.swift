@@ -44,6 +44,35 @@ public struct ArticleGenerator: Sendable {
         return revised
     }
 
+    /// A later article on the same story as `article`: the headline's subject and place kept, the opening
+    /// paragraph restated as updates do, two more paragraphs carried over, and the rest new. Too different
+    /// to be a near-duplicate of `article`, close enough in terms to join its story.
+    public mutating func followUp(of article: NewsArticle) -> NewsArticle {
+        var headlineWords = article.headline.split(separator: " ").map(String.init)
+        // "Adjective Noun Verbed in Place as Nouns Trend": the development (verb and trend) changes.
+        if headlineWords.count == 8 {
+            headlineWords[2] = random.pick(Vocabulary.pastVerbs).capitalisedFirst
+            headlineWords[7] = random.pick(Vocabulary.trendVerbs).capitalisedFirst
+        }
+        var update = NewsArticle(headline: headlineWords.joined(separator: " "), byline: "By \(name())", paragraphs: [])
+        var carried = Array(article.paragraphs.dropFirst())
+        if let lede = article.paragraphs.first { update.paragraphs.append(lede) }
+        let target = random.number(in: Self.sizeRange)
+        var size = update.text.utf8.count
+        while size < target {
+            // New paragraphs, with one of the earlier article's taken in turn after the first two.
+            var next = paragraph()
+            if update.paragraphs.count % 2 == 0 && update.paragraphs.count <= 4 && !carried.isEmpty {
+                next = carried.remove(at: random.below(carried.count))
+            }
+            let grown = size + next.utf8.count + 2
+            if grown > Self.sizeRange.upperBound { break }
+            update.paragraphs.append(next)
+            size = grown
+        }
+        return update
+    }
+
     // MARK: - Parts of an article
 
     private mutating func headline() -> String {

@@ -12,6 +12,19 @@ public struct ArticleFile: Sendable {
     /// Lowercase hex SHA-256 of `bytes`.
     public var sha256: String
 
+    /// The bytes of a file already read, with their SHA-256 computed here.
+    ///
+    /// `read(_:in:sizeLimit:)` ends here; a tool that makes files' bytes in memory (the benchmarks'
+    /// `state-fill`) starts here, and gets the same `sha256` the daemon would.
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+        sha256 = SHA256.hash(data: bytes).map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
+    }
+
     /// Default largest file read, in bytes (10 MiB).
     public static let defaultSizeLimit = 10 * 1024 * 1024
 
@@ -71,11 +84,6 @@ public struct ArticleFile: Sendable {
         guard bytes.count <= sizeLimit else {
             throw ArticleRejection(.tooLarge, "the file grew past the \(sizeLimit)-byte limit while it was read")
         }
-        let digest = SHA256.hash(data: bytes)
-        let hex = digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
-        return ArticleFile(name: name, bytes: bytes, sha256: hex)
+        return ArticleFile(name: name, bytes: bytes)
     }
 }

@@ -506,17 +506,8 @@ public final class Daemon {
             let event: TimelineEvent
             do throws(ArticleRejection) {
                 let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
-                let article = try ArticleParser.parse(file.bytes, fileName: file.name)
-                let submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
                 engineIsCommitted = false
-                let result = try engine.judge(submission)
-                event = TimelineEvent(seq: seq, time: now, judgement: result,
-                                      article: TimelineEvent.Article(result, file: name.description, article, sha256: file.sha256))
-                batch.articles.append(StateStore.ArticleRow(
-                    judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
-                    time: submission.time, title: article.title, body: article.body,
-                    fingerprint: engine.fingerprint(ofArticle: result.article)))
-                batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
+                event = try batch.judge(file, named: name, seq: seq, at: now, engine: &engine, tokenizer: &tokenizer)
             } catch {
                 if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {
                     seq -= 1
@@ -532,7 +523,7 @@ public final class Daemon {
         do {
             try store.commit(batch)
             engineIsCommitted = true
-            engine.releaseFingerprints(of: batch.articles.map(\.judgement.article))
+            engine.releaseFingerprints(of: batch.articleNumbers)
         } catch {
             fail("cannot record \(batch.events.count) files in the state database: \(error)", names: names, rebuild: true)
             return

@@ -1,0 +1,171 @@
+import NewsCorpus
+
+/// The article files a news feed drops into the inbox, in arrival order, generated from a seed: the same
+/// seed and spacing give the same files, byte for byte.
+///
+/// Most files are originals: new stories, and follow-ups of a recent article (same subject, lede kept,
+/// new paragraphs), which the engine should put in that article's story. A given share are near-duplicate
+/// copies of a recent original, the kinds a daemon sees: syndicated (same text, another outlet), revised
+/// (one paragraph rewritten), truncated, with a line of outlet furniture added, or the same file sent twice.
+/// Publication times advance evenly over `days` for `spacing` files and go on at that rate after it, so
+/// files generated past `spacing` (the probe files) continue the stream.
+struct ArticleStream {
+    /// One generated file.
+    struct File {
+        var name: String
+        var bytes: [UInt8]
+        var kind: Kind
+    }
+
+    enum Kind: String, CaseIterable, Sendable {
+        case original, followUp = "follow-up", syndicated, revised, truncated, furniture, resent
+    }
+
+    /// Invented outlets.
+    static let outlets = [
+        "Harbour Courier", "Northgate Wire", "Valley Herald", "The Meridian Post", "Coastline Daily",
+        "Ridgeway Times", "Lantern News Agency", "The Civic Ledger", "Eastbank Tribune", "Summit Press",
+        "Riverside Chronicle", "The Morning Dispatch",
+    ]
+
+    /// Lines outlets add under a syndicated story.
+    static let furniture = [
+        "Sign up for our morning newsletter to get the day's top stories.",
+        "Follow us on social media for the latest updates.",
+        "This article was produced with the help of wire services.",
+        "Copyright 2026. All rights reserved.",
+    ]
+
+    private var random: SplitMix64
+    private var generator: ArticleGenerator
+    private let duplicateShare: Double
+    private let millisecondsPerFile: Double
+    private let start: Int64
+    /// Recent originals (a ring), for copies and follow-ups to draw from, with the bytes of their file.
+    private var recent: [(article: NewsArticle, bytes: [UInt8])] = []
+    private var recentNext = 0
+    private static let recentCapacity = 2_000
+    private(set) var index = 0
+
+    /// - Parameters:
+    ///   - seed: the stream's seed.
+    ///   - spacing: files whose publication times spread over `days`.
+    ///   - days: see `spacing`.
+    ///   - duplicateShare: the share of files that copy a recent original.
+    ///   - startMilliseconds: the first publication time, in milliseconds since 1970.
+    init(seed: UInt64, spacing: Int, days: Double, duplicateShare: Double, startMilliseconds: Int64) {
+        random = SplitMix64(seed: seed)
+        generator = ArticleGenerator(seed: seed ^ 0x5eed_f111)
+        self.duplicateShare = duplicateShare
+        millisecondsPerFile = days * 86_400_000 / Double(max(spacing, 1))
+        start = startMilliseconds
+    }
+
+    /// The next file of the stream.
+    mutating func next() -> File {
+        defer { index += 1 }
+        let name = Self.name(index)
+        // Published up to three hours before its place in the stream: feeds deliver late, and in no strict order.
+        let published = start + Int64(Double(index) * millisecondsPerFile) - Int64(random.below(3 * 3_600_000))
+        let outlet = random.pick(Self.outlets)
+        if !recent.isEmpty && random.chance(duplicateShare) {
+            let (original, originalBytes) = recent[random.below(recent.count)]
+            var copy = original
+            let kind: Kind
+            switch random.below(20) {
+            case 0..<6: kind = .syndicated
+            case 6..<11:
+                kind = .revised
+                copy = generator.revision(of: original)
+            case 11..<15:
+                kind = .truncated
+                copy.paragraphs = Array(original.paragraphs.prefix(max(1, (original.paragraphs.count + 1) / 2)))
+            case 15..<18:
+                kind = .furniture
+                copy.paragraphs.append(random.pick(Self.furniture))
+            default:
+                return File(name: name, bytes: originalBytes, kind: .resent)
+            }
+            return File(name: name, bytes: Self.json(copy, outlet: outlet, index: index, published: published), kind: kind)
+        }
+        let kind: Kind
+        let article: NewsArticle
+        if !recent.isEmpty && random.below(3) == 0 {
+            kind = .followUp
+            article = generator.followUp(of: recent[random.below(recent.count)].article)
+        } else {
+            kind = .original
+            article = generator.article()
+        }
+        let bytes = Self.json(article, outlet: outlet, index: index, published: published)
+        if recent.count < Self.recentCapacity {
+            recent.append((article, bytes))
+        } else {
+            recent[recentNext] = (article, bytes)
+            recentNext = (recentNext + 1) % Self.recentCapacity
+        }
+        return File(name: name, bytes: bytes, kind: kind)
+    }
+
+    /// `000001234.json`: names sort in stream order, as the daemon takes a backlog.
+    static func name(_ index: Int) -> String {
+        let digits = String(index)
+        return String(repeating: "0", count: max(0, 9 - digits.count)) + digits + ".json"
+    }
+
+    /// The file an outlet would deliver: title, text (byline, then paragraphs), source, url, published.
+    static func json(_ article: NewsArticle, outlet: String, index: Int, published: Int64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(9 * 1024)
+        bytes.append(contentsOf: #"{"title":"#.utf8)
+        appendString(article.headline, to: &bytes)
+        bytes.append(contentsOf: #","text":"#.utf8)
+        var text = article.byline + "\n\n"
+        text += article.paragraphs.joined(separator: "\n\n")
+        appendString(text, to: &bytes)
+        bytes.append(contentsOf: #","source":"#.utf8)
+        appendString(outlet, to: &bytes)
+        let slug = outlet.lowercased().split(separator: " ").joined(separator: "-")
+        bytes.append(contentsOf: #","url":"#.utf8)
+        appendString("https://\(slug).example/news/\(index)", to: &bytes)
+        bytes.append(contentsOf: #","published":"#.utf8)
+        appendString(rfc3339(milliseconds: published), to: &bytes)
+        bytes.append(contentsOf: "}\n".utf8)
+        return bytes
+    }
+
+    /// A JSON string literal: quote, backslash and control characters escaped, the rest as UTF-8.
+    static func appendString(_ string: String, to bytes: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            case 0..<0x20: bytes.append(contentsOf: #"\u00"#.utf8 + [hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `2026-11-01T03:04:05Z` for a time in milliseconds since 1970 (UTC, proleptic Gregorian calendar).
+    static func rfc3339(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        var days = seconds / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Days since 1970-01-01 to year, month, day: count in 400-year eras starting on 0000-03-01.
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+}
