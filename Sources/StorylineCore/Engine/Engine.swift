@@ -77,7 +77,7 @@ public struct Engine: Sendable {
         var fingerprint: CompactFingerprint?
         var bandKeys: [UInt32]
         var sample: [UInt32]
-        var postedTerms: [UInt64]
+        var postingKeys: [UInt32]
         var sha256: String
     }
 
@@ -184,7 +184,7 @@ public struct Engine: Sendable {
         let (fingerprint, signature) = fingerprint(of: tokens)
         var record = ArticleRecord(
             story: 0, time: submission.time, fingerprint: CompactFingerprint(fingerprint), bandKeys: lsh.bandKeys(signature),
-            sample: containment.sample(of: fingerprint.set), postedTerms: [], sha256: submission.sha256)
+            sample: containment.sample(of: fingerprint.set), postingKeys: [], sha256: submission.sha256)
 
         let judgement: Judgement
         let duplicate: (UInt32, DuplicateMeasure, Double)?
@@ -229,7 +229,7 @@ public struct Engine: Sendable {
                 stories.start(record.story, article: number, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }
-            record.postedTerms = vector.terms.prefix(StoryIndex.postedTerms).map(\.term)
+            record.postingKeys = StoryIndex.postingKeys(of: vector)
             boilerplate.observe(submission.body, story: record.story)
         }
         remember(number, record)
@@ -289,7 +289,7 @@ public struct Engine: Sendable {
                 guard let record = articles.removeValue(forKey: number) else { continue }
                 lsh.remove(number, bandKeys: record.bandKeys)
                 containment.remove(number, sample: record.sample)
-                stories.remove(number, vector: record.postedTerms)
+                stories.remove(number, postingKeys: record.postingKeys)
                 if articlesBySHA[record.sha256] == number { articlesBySHA[record.sha256] = nil }
             }
         }
@@ -308,7 +308,7 @@ extension Submission {
 
 extension Engine {
     /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
-    static let snapshotFormat: UInt32 = 2
+    static let snapshotFormat: UInt32 = 3
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).
@@ -337,7 +337,7 @@ extension Engine {
             try writer.put(record.fingerprint?.width ?? 0)
             try writer.put(record.bandKeys)
             try writer.put(record.sample)
-            try writer.put(record.postedTerms)
+            try writer.put(record.postingKeys)
             try writer.put(record.sha256)
             try writer.put(articlesBySHA[record.sha256] == number)
         }
@@ -379,7 +379,7 @@ extension Engine {
             let held: Bool = try reader.get(), sequence: [UInt32] = try reader.get(), width: Int = try reader.get()
             let record = ArticleRecord(
                 story: story, time: time, fingerprint: held ? CompactFingerprint(sequence: sequence, width: width) : nil,
-                bandKeys: try reader.get(), sample: try reader.get(), postedTerms: try reader.get(), sha256: try reader.get())
+                bandKeys: try reader.get(), sample: try reader.get(), postingKeys: try reader.get(), sha256: try reader.get())
             if try reader.get(Bool.self) { articlesBySHA[record.sha256] = number }
             articles[number] = record
             articlesByDay[record.time.millisecondsSinceEpoch / Timestamp.millisecondsPerDay, default: []].append(number)

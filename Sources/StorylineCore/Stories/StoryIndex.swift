@@ -39,7 +39,8 @@ public struct StoryIndex: Sendable {
     static let storiesScored = 8
 
     public private(set) var profiles: [Int: Profile] = [:]
-    private var postings: [UInt64: [UInt32]] = [:]
+    /// Original articles under their heaviest terms (folded), oldest first, at most `postingsKept` a term.
+    private var postings = PostingTable()
     private var articleStories: [UInt32: Int] = [:]
 
     public init() {}
@@ -52,8 +53,10 @@ public struct StoryIndex: Sendable {
     /// The active story most similar to `vector`, if any shares a heavy term with it.
     public func bestMatch(for vector: TermVector, at time: Timestamp, windowDays: Double) -> Match? {
         var votes: [Int: Float] = [:]
+        var articles: [UInt32] = []
         for (term, weight) in vector.terms.prefix(Self.queryTerms) {
-            guard let articles = postings[term] else { continue }
+            articles.removeAll(keepingCapacity: true)
+            postings.forEach(under: Hashing.fold(term)) { articles.append($0) }
             var seen: Set<Int> = []
             for article in articles.suffix(Self.postingsScanned) {
                 guard let story = articleStories[article], seen.insert(story).inserted else { continue }
@@ -125,10 +128,14 @@ public struct StoryIndex: Sendable {
         profiles[story] = profile
         cover(story, at: time)
         articleStories[article] = story
-        for (term, _) in vector.terms.prefix(Self.postedTerms) {
-            postings[term, default: []].append(article)
-            if postings[term]!.count > Self.postingsKept {
-                postings[term]!.removeFirst(Self.postingsKept / 2)
+        for key in Self.postingKeys(of: vector) {
+            postings.insert(article, under: key)
+            var held = 0
+            postings.forEach(under: key) { _ in held += 1 }
+            if held > Self.postingsKept {
+                var oldest: [UInt32] = []
+                postings.forEach(under: key) { if oldest.count < Self.postingsKept / 2 { oldest.append($0) } }
+                for old in oldest { postings.remove(old, under: key) }
             }
         }
     }
@@ -141,14 +148,15 @@ public struct StoryIndex: Sendable {
         profiles[story] = profile
     }
 
-    /// Forgets an article that left the horizon.
-    public mutating func remove(_ article: UInt32, vector terms: [UInt64]) {
+    /// The keys an original article is filed under: its heaviest terms, folded.
+    public static func postingKeys(of vector: TermVector) -> [UInt32] {
+        vector.terms.prefix(postedTerms).map { Hashing.fold($0.term) }
+    }
+
+    /// Forgets an article that left the horizon, filed under `keys` (`postingKeys(of:)`).
+    public mutating func remove(_ article: UInt32, postingKeys keys: [UInt32]) {
         articleStories[article] = nil
-        for term in terms {
-            guard var articles = postings[term] else { continue }
-            articles.removeAll { $0 == article }
-            postings[term] = articles.isEmpty ? nil : articles
-        }
+        for key in keys { postings.remove(article, under: key) }
     }
 
     /// Forgets stories whose last coverage is before `time`.
@@ -170,12 +178,7 @@ extension StoryIndex {
             try writer.put(profile.last)
             try writer.put(profile.articles)
         }
-        let terms = postings.keys.sorted()
-        try writer.put(terms.count)
-        for term in terms {
-            try writer.put(term)
-            try writer.put(postings[term]!)
-        }
+        try postings.write(to: &writer)
         let articles = articleStories.keys.sorted()
         try writer.put(articles)
         try writer.put(articles.map { articleStories[$0]! })
@@ -195,12 +198,7 @@ extension StoryIndex {
             profile.articles = try reader.get()
             profiles[story] = profile
         }
-        let termCount = try reader.count(of: 16)
-        postings.reserveCapacity(termCount)
-        for _ in 0..<termCount {
-            let term = try reader.get(UInt64.self)
-            postings[term] = try reader.get([UInt32].self)
-        }
+        postings = try PostingTable(from: &reader)
         let articles: [UInt32] = try reader.get(), stories: [Int] = try reader.get()
         try reader.require(articles.count == stories.count, "the articles' stories")
         articleStories = Dictionary(uniqueKeysWithValues: zip(articles, stories))
