@@ -1,27 +1,32 @@
 #!/usr/bin/env python3
 """`make bench`: end-to-end figures of the real `storyline run` daemon, measured from the outside.
 
-One run, one daemon state, in this order:
+Phases, each timed and logged:
 
-1. burst: a fresh daemon; BURST files dropped Maildir-style (`.NAME.tmp`, then rename) as fast as Python
-   can; time from the first file's write until the timeline holds a line for every file. RUNS times, each
-   on a fresh daemon; the median is reported. The first run's daemon goes on:
-2. fill: PREFILL more files dropped the same way, so it holds BURST + PREFILL articles. Per-article cost
-   against size: time per line for lines 9,000-11,000 of each burst, and for the last 2,000 of the fill.
-3. latency: one file every INTERVAL ms for LATENCY files; per file, rename -> its line in the timeline.
-4. restart: SIGTERM, state size on disk, start again, time until READY=1, RSS.
-5. datasketch on the BURST files (a venv under --scratch; MinHash 128, word 5-shingles, LSH 16 x 8), and
+1. burst: a fresh daemon; BURST files (corpus.py) dropped Maildir-style (`.NAME.tmp`, then rename) as fast
+   as Python can; time from the first file's write until the timeline holds a line for every file. RUNS
+   times, each on a fresh daemon; the median is reported.
+2. latency: a state of HELD articles made by `state-fill` (Benchmarks/Sources/StateFill: the daemon's own
+   parser, engine and state code, no files), the daemon started on it, then one file every INTERVAL ms for
+   LATENCY files of the same stream; per file, rename -> its line in the timeline.
+3. scale: the same at SCALE_SMALL and at SCALE_LARGE articles: time from start to READY=1, VmRSS after it,
+   state size on disk, and the per-article cost when PROBE files of the stream are renamed into the inbox
+   at once (time per timeline line, and daemon CPU per file).
+4. datasketch on the BURST files (a venv under --scratch; MinHash 128, word 5-shingles, LSH 16 x 8), and
    precision / recall of both against exact Jaccard >= 0.8 of word 5-shingles (and two looser truths).
 
-    python3 Benchmarks/EndToEnd/bench.py [--burst 20000] [--prefill 80000] [--latency 2000] [--write-doc]
+    python3 Benchmarks/EndToEnd/bench.py [--burst 20000] [--held 100000] [--latency 2000]
+        [--scale-small 10000] [--scale-large 1000000] [--probe 2000] [--write-doc]
 
-Sizes can also come from the environment: BENCH_BURST, BENCH_PREFILL, BENCH_LATENCY, BENCH_RUNS.
-Standard library only; datasketch lives in the venv.
+Sizes can also come from the environment: BENCH_BURST, BENCH_HELD, BENCH_LATENCY, BENCH_RUNS,
+BENCH_SCALE_SMALL, BENCH_SCALE_LARGE (0 skips the scale phase), BENCH_PROBE. Needs the release binary
+and `state-fill` (`make bench` builds both). Standard library only; datasketch lives in the venv.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -141,12 +146,17 @@ class TimelineWatcher:
     """Follows the timeline from a background thread, recording when each whole line appeared.
 
     Polls every `interval` seconds (a 1 ms poll is the resolution of every latency figure). Records
-    (monotonic time, line count) whenever the count grows, and for each line its file name's time.
+    (monotonic time, line count) whenever the count grows, and for each line its file name's time. With
+    `initial_count`, the timeline already holds that many whole lines: reading starts at its end.
     """
 
-    def __init__(self, path: Path, interval: float = 0.001, record_files: bool = False) -> None:
+    def __init__(self, path: Path, interval: float = 0.001, record_files: bool = False, initial_count: int = 0) -> None:
         self.path, self.interval, self.record_files = path, interval, record_files
-        self.count = 0
+        self.count = initial_count
+        self.handle = None
+        if initial_count:  # opened here, before any new line can be written
+            self.handle = open(path, "rb")
+            self.handle.seek(0, os.SEEK_END)
         self.progress: list[tuple[float, int]] = []
         self.seen: dict[str, float] = {}
         self.stop_flag = threading.Event()
@@ -156,7 +166,7 @@ class TimelineWatcher:
         self.thread.start()
 
     def run(self) -> None:
-        handle = None
+        handle = self.handle
         while not self.stop_flag.is_set():
             if handle is None:
                 try:
@@ -213,10 +223,6 @@ def load(corpus_dir: Path, entries: list[dict]) -> list[tuple[str, bytes]]:
     return [(e["name"], (corpus_dir / e["name"]).read_bytes()) for e in entries]
 
 
-def directory_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 # --- Phases ----------------------------------------------------------------------------------------------
 
 def burst(daemon: Daemon, watcher: TimelineWatcher, files: list[tuple[str, bytes]], already: int) -> dict:
@@ -255,11 +261,6 @@ def latency(daemon: Daemon, watcher: TimelineWatcher, files: list[tuple[str, byt
 
     return {"files": len(samples), "p50_ms": percentile(50), "p99_ms": percentile(99), "max_ms": samples[-1],
             "mean_ms": statistics.fmean(samples)}
-
-
-def cost_window(watcher: TimelineWatcher, low: int, high: int) -> float:
-    """Milliseconds per article while the timeline grew from `low` to `high` lines."""
-    return (watcher.time_at(high) - watcher.time_at(low)) * 1000 / (high - low)
 
 
 # --- Quality ---------------------------------------------------------------------------------------------
@@ -395,15 +396,22 @@ def main() -> None:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", type=int, default=int(env("BENCH_BURST", 20000)))
-    parser.add_argument("--prefill", type=int, default=int(env("BENCH_PREFILL", 80000)),
-                        help="files added after the burst, before the latency phase")
+    parser.add_argument("--held", type=int, default=int(env("BENCH_HELD", 100000)),
+                        help="articles the daemon holds (a state-fill state) in the latency phase")
     parser.add_argument("--latency", type=int, default=int(env("BENCH_LATENCY", 2000)))
     parser.add_argument("--interval-ms", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=int(env("BENCH_RUNS", 3)),
                         help="burst runs (each on a fresh daemon); the median is reported")
+    parser.add_argument("--scale-small", type=int, default=int(env("BENCH_SCALE_SMALL", 10000)),
+                        help="articles held at the small scale point")
+    parser.add_argument("--scale-large", type=int, default=int(env("BENCH_SCALE_LARGE", 1000000)),
+                        help="articles held at the large scale point (0 skips the scale phase)")
+    parser.add_argument("--probe", type=int, default=int(env("BENCH_PROBE", 2000)),
+                        help="files dropped at once into the daemon at each scale point")
     parser.add_argument("--dup-share", type=float, default=0.2)
     parser.add_argument("--dates", action="store_true")
     parser.add_argument("--binary", type=Path, default=ROOT / ".build/release/storyline")
+    parser.add_argument("--fill-binary", type=Path, default=ROOT / "Benchmarks/.build/release/state-fill")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "storyline-bench",
                         help="corpus, venv and daemon directories (the corpus is reused when the same)")
     parser.add_argument("--no-datasketch", action="store_true")
@@ -415,94 +423,189 @@ def main() -> None:
     arguments = parser.parse_args()
     if not arguments.binary.exists():
         raise SystemExit(f"{arguments.binary} is missing: run `swift build -c release` first")
+    if (arguments.held or arguments.scale_large) and not arguments.fill_binary.exists():
+        raise SystemExit(f"{arguments.fill_binary} is missing: run "
+                         "`swift build -c release --package-path Benchmarks --product state-fill` first")
 
     arguments.commit = commit()  # now: the tree the binary was just built from, not what lands meanwhile
-    total = arguments.burst + arguments.prefill + arguments.latency
-    corpus_dir = arguments.scratch / f"corpus-{total}-{arguments.dup_share}{'-dates' if arguments.dates else ''}"
-    log(f"corpus: {total} files in {corpus_dir}")
-    started = time.monotonic()
-    entries = corpus_module.generate(corpus_dir, total, arguments.dup_share, dates=arguments.dates)
-    log(f"corpus ready ({time.monotonic() - started:.1f} s)")
-    burst_entries = entries[:arguments.burst]
-    burst_files = load(corpus_dir, burst_entries)
+    begun = time.monotonic()
+    phases: dict[str, float] = {}
+    results: dict = {"bursts": [], "phases": phases}
 
-    results: dict = {"bursts": []}
-    for run in range(arguments.runs):
-        work = arguments.scratch / f"run-{run}"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        daemon = Daemon(arguments.binary, work, "daemon")
-        ready = daemon.wait_ready()
-        watcher = TimelineWatcher(daemon.timeline, record_files=False)
-        log(f"run {run + 1}: daemon ready in {ready * 1000:.0f} ms; dropping {len(burst_files)} files")
-        figures = burst(daemon, watcher, burst_files, already=0)
-        figures["memory"] = daemon.memory()
-        if arguments.burst >= 11000:  # per-article cost around 10k held, after the dropping is done
-            figures["cost_10k_ms"] = cost_window(watcher, 9000, 11000)
-        results["bursts"].append(figures)
-        log(f"burst: {figures['seconds']:.2f} s, {figures['articles_per_s']:.0f} articles/s, "
-            f"{figures['mb_per_s']:.1f} MB/s (drop alone {figures['drop_seconds']:.2f} s), "
-            f"VmHWM {figures['memory']['VmHWM'] / 1024:.0f} MiB")
-        if run == 0:
-            whole = daemon.timeline.read_bytes()
-            events = [json.loads(line) for line in whole[:whole.rfind(b"\n") + 1].splitlines()]
-            first = (daemon, watcher, work)
-        else:
+    with phase("corpus", phases):
+        corpus_dir = arguments.scratch / f"corpus-{arguments.burst}-{arguments.dup_share}{'-dates' if arguments.dates else ''}"
+        log(f"corpus: {arguments.burst} files in {corpus_dir}")
+        entries = corpus_module.generate(corpus_dir, arguments.burst, arguments.dup_share, dates=arguments.dates)
+        burst_files = load(corpus_dir, entries)
+
+    with phase("burst", phases):
+        for run in range(arguments.runs):
+            work = arguments.scratch / f"run-{run}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            daemon = Daemon(arguments.binary, work, "daemon")
+            ready = daemon.wait_ready()
+            watcher = TimelineWatcher(daemon.timeline, record_files=False)
+            log(f"run {run + 1}: daemon ready in {ready * 1000:.0f} ms; dropping {len(burst_files)} files")
+            figures = burst(daemon, watcher, burst_files, already=0)
+            figures["memory"] = daemon.memory()
+            results["bursts"].append(figures)
+            log(f"burst: {figures['seconds']:.2f} s, {figures['articles_per_s']:.0f} articles/s, "
+                f"{figures['mb_per_s']:.1f} MB/s (drop alone {figures['drop_seconds']:.2f} s), "
+                f"VmHWM {figures['memory']['VmHWM'] / 1024:.0f} MiB")
+            if run == 0:
+                whole = daemon.timeline.read_bytes()
+                events = [json.loads(line) for line in whole[:whole.rfind(b"\n") + 1].splitlines()]
             watcher.close()
             daemon.stop()
-    daemon, watcher, work = first
+            if not arguments.keep:
+                shutil.rmtree(work, ignore_errors=True)
 
-    if arguments.prefill:
-        prefill_files = load(corpus_dir, entries[arguments.burst:arguments.burst + arguments.prefill])
-        log(f"fill: dropping {len(prefill_files)} more files")
-        results["fill"] = burst(daemon, watcher, prefill_files, already=arguments.burst)
-        del prefill_files
-        log(f"fill: {results['fill']['seconds']:.1f} s, {results['fill']['articles_per_s']:.0f} articles/s")
-    held = arguments.burst + arguments.prefill
-    if arguments.burst >= 11000:
-        small, small_ms = 10000, median([b["cost_10k_ms"] for b in results["bursts"]])
-    else:
-        small = arguments.burst // 2
-        small_ms = cost_window(watcher, small - small // 2, small + small // 2)
-    results["cost"] = {"small_at": small, "small_ms": small_ms,
-                       "large_at": held, "large_ms": cost_window(watcher, held - 2000, held) if held > 4000 else None}
-    results["held"] = held
-    results["memory_full"] = daemon.memory()
+    if arguments.held and arguments.latency:
+        with phase("latency", phases):
+            work = arguments.scratch / "latency"
+            results["latency_fill"] = fill_state(arguments.fill_binary, work, arguments.held, arguments.latency)
+            daemon = Daemon(arguments.binary, work, "daemon")
+            results["latency_ready"] = daemon.wait_ready(timeout=1800)
+            watcher = TimelineWatcher(daemon.timeline, initial_count=arguments.held)
+            log(f"latency: one file every {arguments.interval_ms} ms for {arguments.latency} files, "
+                f"{arguments.held} articles held (READY=1 after {results['latency_ready']:.1f} s)")
+            latency_files = [(path.name, path.read_bytes()) for path in sorted((work / "probe").iterdir())]
+            results["latency"] = latency(daemon, watcher, latency_files, arguments.interval_ms / 1000)
+            log(f"latency: p50 {results['latency']['p50_ms']:.1f} ms, p99 {results['latency']['p99_ms']:.1f} ms, "
+                f"max {results['latency']['max_ms']:.1f} ms")
+            watcher.close()
+            daemon.stop()
+            if not arguments.keep:
+                shutil.rmtree(work, ignore_errors=True)
 
-    if arguments.latency:
-        latency_files = load(corpus_dir, entries[held:held + arguments.latency])
-        log(f"latency: one file every {arguments.interval_ms} ms for {len(latency_files)} files, "
-            f"{held} articles held")
-        results["latency"] = latency(daemon, watcher, latency_files, arguments.interval_ms / 1000)
-        log(f"latency: p50 {results['latency']['p50_ms']:.1f} ms, p99 {results['latency']['p99_ms']:.1f} ms, "
-            f"max {results['latency']['max_ms']:.1f} ms")
-    watcher.close()
-    results["memory_end"] = daemon.memory()
-    daemon.stop()
-    results["state_bytes"] = sum(p.stat().st_size for p in daemon.state.glob("state.sqlite*"))
-    results["archive_bytes"] = directory_size(daemon.state / "archive")
-    restarted = Daemon(arguments.binary, work, "restart")
-    results["ready_seconds"] = restarted.wait_ready()
-    time.sleep(0.2)
-    results["memory_restart"] = restarted.memory()
-    restarted.stop()
-    log(f"restart: READY=1 after {results['ready_seconds']:.2f} s holding {held + arguments.latency} articles; "
-        f"state {results['state_bytes'] / 1e6:.0f} MB; RSS {results['memory_restart']['VmRSS'] / 1024:.0f} MiB")
+    if arguments.scale_large:
+        results["scale"] = []
+        for size in (arguments.scale_small, arguments.scale_large):
+            with phase(f"scale {size:,}", phases):
+                results["scale"].append(scale_point(arguments, size))
 
     if not arguments.no_datasketch:
-        log(f"datasketch on the {arguments.burst} burst files")
-        results["datasketch"] = run_datasketch(corpus_dir, arguments.burst, arguments.scratch)
-        log("exact Jaccard for precision / recall")
-        results["quality"] = quality(corpus_dir, burst_entries, events, results["datasketch"])
-        del results["datasketch"]["candidates"]
+        with phase("datasketch", phases):
+            log(f"datasketch on the {arguments.burst} burst files")
+            results["datasketch"] = run_datasketch(corpus_dir, arguments.burst, arguments.scratch)
+            log("exact Jaccard for precision / recall")
+            results["quality"] = quality(corpus_dir, entries, events, results["datasketch"])
+            del results["datasketch"]["candidates"]
 
-    report(arguments, results, total, corpus_dir)
+    results["wall_seconds"] = time.monotonic() - begun
+    log("phases: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
+        + f"; bench.py in all {results['wall_seconds'] / 60:.1f} min")
+    report(arguments, results)
+
+
+@contextlib.contextmanager
+def phase(name: str, phases: dict[str, float]):
+    """Times one phase of the run into `phases` and logs it."""
+    started = time.monotonic()
+    log(f"phase {name}: start")
+    try:
+        yield
+    finally:
+        phases[name] = time.monotonic() - started
+        log(f"phase {name}: {phases[name]:.1f} s")
+
+
+def fill_state(fill_binary: Path, work: Path, articles: int, probe: int) -> dict:
+    """`state-fill`: WORK/state and WORK/timeline.jsonl as the daemon leaves them after `articles` files,
+    and the stream's next `probe` files in WORK/probe. Returns its time, rate and peak RSS."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    command = [str(fill_binary), "--state", str(work / "state"), "--timeline", str(work / "timeline.jsonl"),
+               "--articles", str(articles), "--probe", str(probe), "--probe-dir", str(work / "probe")]
+    log(f"state-fill: {articles:,} articles into {work / 'state'}")
+    started = time.monotonic()
+    output: list[str] = []
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line.rstrip("\n"))
+        log(line.rstrip("\n"))
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    (work / "state-fill.log").write_text("\n".join(output) + "\n")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"state-fill failed:\n" + "\n".join(output[-20:]))
+    summary = next((line for line in output if " articles/s; " in line), "")
+    figures = {"articles": articles, "seconds": seconds, "articles_per_s": articles / seconds,
+               "max_rss_kib": usage.ru_maxrss, "summary": summary, "output": output[-4:]}
+    snapshot = re.search(r"snapshot ([0-9.]+) s", summary)
+    figures["snapshot_seconds"] = float(snapshot.group(1)) if snapshot else None
+    figures["state"] = state_size(work / "state")
+    figures["timeline_bytes"] = (work / "timeline.jsonl").stat().st_size
+    return figures
+
+
+def state_size(state: Path) -> dict[str, int]:
+    """Bytes of what the daemon loads: state.sqlite, its WAL, and engine.snapshot when there is one."""
+    sizes = {name: (state / name).stat().st_size for name in ("state.sqlite", "state.sqlite-wal", "engine.snapshot")
+             if (state / name).exists()}
+    sizes["total"] = sum(sizes.values())
+    return sizes
+
+
+def scale_point(arguments, size: int) -> dict:
+    """A daemon started on a filled state of `size` articles: READY=1, memory, then the probe burst."""
+    work = arguments.scratch / f"scale-{size}"
+    figures: dict = {"size": size, "fill": fill_state(arguments.fill_binary, work, size, arguments.probe)}
+    fill = figures["fill"]
+    log(f"scale {size:,}: filled in {fill['seconds']:.1f} s ({fill['articles_per_s']:,.0f} articles/s, "
+        f"max RSS {fill['max_rss_kib'] / 1024:,.0f} MiB); state {fill['state']['total'] / 1e6:,.0f} MB")
+    daemon = Daemon(arguments.binary, work, "daemon")
+    figures["ready_seconds"] = daemon.wait_ready(timeout=3600)
+    time.sleep(0.5)
+    figures["memory_ready"] = daemon.memory()
+    log(f"scale {size:,}: READY=1 after {figures['ready_seconds']:.2f} s, "
+        f"VmRSS {figures['memory_ready']['VmRSS'] / 1024:,.0f} MiB, VmHWM {figures['memory_ready']['VmHWM'] / 1024:,.0f} MiB")
+    watcher = TimelineWatcher(daemon.timeline, initial_count=size)
+    figures["probe"] = probe_burst(daemon, watcher, work / "probe", already=size)
+    figures["memory_probe"] = daemon.memory()
+    watcher.close()
+    probe = figures["probe"]
+    log(f"scale {size:,}: {probe['files']} probe files, {probe['ms_per_line']:.3f} ms per line "
+        f"(daemon CPU {probe['cpu_ms_per_article']:.3f} ms per article; {probe['whole_seconds']:.2f} s from the first rename)")
+    stopping = time.monotonic()
+    daemon.stop()
+    figures["stop_seconds"] = time.monotonic() - stopping
+    figures["state_after"] = state_size(daemon.state)
     if not arguments.keep:
-        for run in range(arguments.runs):
-            shutil.rmtree(arguments.scratch / f"run-{run}", ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
 
 
-def report(arguments, results: dict, total: int, corpus_dir: Path) -> None:
+def probe_burst(daemon: Daemon, watcher: "TimelineWatcher", probe_dir: Path, already: int) -> dict:
+    """The probe files, written into the inbox as `.NAME.tmp` (which the daemon ignores) and then all renamed
+    at once, so the daemon has the whole backlog from the start whatever the size it holds.
+
+    Per-article cost: time per timeline line from the first batch's lines to the last line (the first batch
+    is left out: it may be small, taken while the renames were still arriving), and the daemon's CPU time
+    over the whole probe per file."""
+    staged = []
+    for path in sorted(probe_dir.iterdir()):
+        temporary = daemon.inbox / f".{path.name}.tmp"
+        temporary.write_bytes(path.read_bytes())
+        staged.append((temporary, daemon.inbox / path.name))
+    time.sleep(0.5)
+    cpu_before = daemon.cpu_seconds()
+    started = time.monotonic()
+    for temporary, final in staged:
+        os.rename(temporary, final)
+    renamed = time.monotonic()
+    finished = watcher.wait_count(already + len(staged), timeout=1800)
+    first_time, first_count = next((t, c) for t, c in watcher.progress if c > already)
+    lines = already + len(staged) - first_count
+    return {"files": len(staged), "rename_seconds": renamed - started, "whole_seconds": finished - started,
+            "first_batch": first_count - already,
+            "ms_per_line": (finished - first_time) * 1000 / lines if lines else float("nan"),
+            "cpu_ms_per_article": (daemon.cpu_seconds() - cpu_before) * 1000 / len(staged)}
+
+
+def report(arguments, results: dict) -> None:
     bursts = results["bursts"]
     rate = median([b["articles_per_s"] for b in bursts])
     mbps = median([b["mb_per_s"] for b in bursts])
@@ -514,33 +617,47 @@ def report(arguments, results: dict, total: int, corpus_dir: Path) -> None:
          f"**{rate:,.0f} articles/s, {mbps:.1f} MB/s** ({seconds:.2f} s; {runs}; "
          f"daemon CPU {b0['daemon_cpu_seconds']:.1f} s; VmHWM {b0['memory']['VmHWM'] / 1024:.0f} MiB)"),
     ]
-    if "fill" in results:
-        f = results["fill"]
-        rows.append(("fill", f"{f['files']:,} more files on top, same way",
-                     f"{f['articles_per_s']:,.0f} articles/s, {f['mb_per_s']:.1f} MB/s ({f['seconds']:.1f} s)"))
     if "latency" in results:
         lat = results["latency"]
-        rows.append(("latency", f"{results['held']:,} articles held; one file every {arguments.interval_ms:g} ms for "
-                     f"{lat['files']:,} files; rename -> line seen (1 ms poll)",
+        rows.append(("latency", f"{arguments.held:,} articles held (a `state-fill` state; READY=1 after "
+                     f"{results['latency_ready']:.1f} s); one file every {arguments.interval_ms:g} ms for "
+                     f"{lat['files']:,} files, the stream's next; rename -> line seen (1 ms poll)",
                      f"**p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, max {lat['max_ms']:.1f} ms**"))
-    cost = results["cost"]
-    held_after = results["held"] + (results["latency"]["files"] if "latency" in results else 0)
-    large = f"{cost['large_ms']:.3f} ms at {cost['large_at']:,}" if cost["large_ms"] else "n/a"
-    ratio = f" ({cost['large_ms'] / cost['small_ms']:.2f}x)" if cost["large_ms"] else ""
-    rows += [
-        ("scale: per-article cost", "time per timeline line while the daemon works through a burst, with N "
-         "articles held (lines 9,000-11,000 of each burst run, median; the last 2,000 lines of the fill)", f"{cost['small_ms']:.3f} ms at {cost['small_at']:,}; {large}{ratio}"),
-        ("scale: memory", f"daemon holding {results['held']:,} articles (VmHWM / VmRSS)",
-         f"{results['memory_full']['VmHWM'] / 1024:,.0f} MiB / {results['memory_full']['VmRSS'] / 1024:,.0f} MiB"),
-        ("scale: state on disk", f"state.sqlite (+ WAL) holding {held_after:,} articles; archive/ beside it",
-         f"{results['state_bytes'] / 1e6:,.0f} MB (archive {results['archive_bytes'] / 1e6:,.0f} MB)"),
-        ("scale: restart", f"start -> READY=1 with that state; RSS after",
-         f"**{results['ready_seconds']:.2f} s**, VmRSS {results['memory_restart']['VmRSS'] / 1024:,.0f} MiB"),
-    ]
+    fills = [results["latency_fill"]] if "latency_fill" in results else []
+    fills += [point["fill"] for point in results.get("scale", [])]
+    if fills:
+        rows.append(("state-fill", "`state-fill` (Benchmarks): N articles generated (NewsCorpus, 20% near-duplicate "
+                     "copies, over 14 days), judged by the engine and committed through the daemon's state code, "
+                     "batches of 4,000; whole run with the probe files (one process)",
+                     "; ".join(f"{f['articles']:,} in {f['seconds']:.1f} s ({f['articles_per_s']:,.0f} articles/s, "
+                               f"max RSS {f['max_rss_kib'] / 1024:,.0f} MiB)" for f in fills)))
+    if results.get("scale"):
+        small, large = results["scale"]
+
+        def at(point: dict, text: str) -> str:
+            return f"{text} at {point['size']:,}"
+
+        rows += [
+            ("scale: start", "`storyline run` on the filled state -> READY=1",
+             "; ".join(at(p, f"**{p['ready_seconds']:.2f} s**") for p in (small, large))),
+            ("scale: memory", "VmRSS after READY=1 (VmHWM after the probe)",
+             "; ".join(at(p, f"**{p['memory_ready']['VmRSS'] / 1024:,.0f} MiB** ({p['memory_probe']['VmHWM'] / 1024:,.0f} MiB)")
+                       for p in (small, large))),
+            ("scale: state on disk", "state.sqlite + WAL + engine.snapshot as filled (timeline beside it)",
+             "; ".join(at(p, f"{p['fill']['state']['total'] / 1e6:,.0f} MB"
+                          + (" (snapshot " + f"{p['fill']['state']['engine.snapshot'] / 1e6:,.0f} MB)"
+                             if "engine.snapshot" in p["fill"]["state"] else " (no snapshot)")
+                          + f", timeline {p['fill']['timeline_bytes'] / 1e6:,.0f} MB") for p in (small, large))),
+            ("scale: per-article cost", f"{arguments.probe:,} files of the stream's next, renamed into the inbox at "
+             "once: time per timeline line after the first batch (daemon CPU per file)",
+             "; ".join(at(p, f"{p['probe']['ms_per_line']:.3f} ms ({p['probe']['cpu_ms_per_article']:.3f} ms)")
+                       for p in (small, large))
+             + f"; **{large['probe']['ms_per_line'] / small['probe']['ms_per_line']:.2f}x** "
+               f"(CPU {large['probe']['cpu_ms_per_article'] / small['probe']['cpu_ms_per_article']:.2f}x)"),
+        ]
     if "datasketch" in results:
         d = results["datasketch"]
         d_rate = d["articles"] / d["seconds"]
-        b_rate = rate
         q = results["quality"]
         rows += [
             (f"datasketch {d['version']}", f"same {arguments.burst:,} files: read, parse, word 5-shingles, MinHash 128 (xxh32), "
@@ -548,7 +665,7 @@ def report(arguments, results: dict, total: int, corpus_dir: Path) -> None:
              f"{d_rate:,.0f} articles/s, {d['bytes'] / 1e6 / d['seconds']:.1f} MB/s ({d['seconds']:.1f} s; signatures "
              f"alone {d['bytes'] / 1e6 / d['signature_seconds']:.1f} MB/s); max RSS {d['max_rss_kib'] / 1024:.0f} MiB"),
             ("Storyline / datasketch", "median burst articles/s over datasketch's, same run",
-             f"**{b_rate / d_rate:.1f}x**"),
+             f"**{rate / d_rate:.1f}x**"),
             ("precision / recall", "per article, against exact Jaccard >= 0.8 of word 5-shingles "
              f"({q['storyline']['true']:,} true near-duplicates among the burst files)",
              f"Storyline {q['storyline']['precision']:.3f} / {q['storyline']['recall']:.3f} "
@@ -564,35 +681,74 @@ def report(arguments, results: dict, total: int, corpus_dir: Path) -> None:
              f"Storyline {q['storyline_copies']['precision']:.3f} / {q['storyline_copies']['recall']:.3f}; "
              f"datasketch LSH {q['datasketch_copies']['precision']:.3f} / {q['datasketch_copies']['recall']:.3f}"),
         ]
+    rows.append(("phases", "wall time of each phase of this run",
+                 ", ".join(f"{name} {seconds:.0f} s" for name, seconds in results["phases"].items())
+                 + f"; **{results['wall_seconds'] / 60:.1f} min** in all"))
     command = "make bench" if os.environ.get("MAKELEVEL") else "python3 " + " ".join(
         [str(Path(sys.argv[0]).resolve().relative_to(ROOT)) if Path(sys.argv[0]).resolve().is_relative_to(ROOT)
          else sys.argv[0],
          *sys.argv[1:]])
     table = ["| measure | what | result |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    targets = target_table(results, rate)
     print()
     print("\n".join(table))
     print()
+    print("\n".join(targets))
+    print()
     (arguments.scratch / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if arguments.write_doc:
-        write_doc(table, command, arguments, corpus_dir, total)
+        write_doc(table, targets, command, arguments)
+
+
+def target_table(results: dict, rate: float) -> list[str]:
+    """Issue 6's targets against this run's figures."""
+    rows = [("burst >= 20,000 articles/s, persisted and fsync'd", f"{rate:,.0f} articles/s",
+             "met" if rate >= 20000 else f"{20000 / rate:.1f}x short")]
+    if "datasketch" in results:
+        d = results["datasketch"]
+        ratio = rate / (d["articles"] / d["seconds"])
+        rows.append(("burst >= 10x datasketch, same run", f"{ratio:.1f}x", "met" if ratio >= 10 else f"{10 / ratio:.1f}x short"))
+    if "latency" in results:
+        lat = results["latency"]
+        met = lat["p50_ms"] <= 5 and lat["p99_ms"] <= 20
+        rows.append((f"latency p50 <= 5 ms, p99 <= 20 ms, with {results['latency_fill']['articles']:,} held",
+                     f"p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms", "met" if met else "not met"))
+    if results.get("scale"):
+        small, large = results["scale"]
+        n = f"{large['size']:,} articles"
+        rss = large["memory_ready"]["VmRSS"] / 1024 / 1024
+        rows.append((f"{n}: RSS <= 1.5 GB", f"VmRSS {rss:.2f} GiB after READY=1",
+                     "met" if rss <= 1.5 else f"{rss / 1.5:.1f}x over"))
+        ready = large["ready_seconds"]
+        rows.append((f"{n}: READY=1 within 10 s of start", f"{ready:.1f} s", "met" if ready <= 10 else f"{ready / 10:.1f}x over"))
+        ratio = large["probe"]["ms_per_line"] / small["probe"]["ms_per_line"]
+        rows.append((f"{n}: per-article cost within 1.5x of {small['size']:,}",
+                     f"{ratio:.2f}x ({small['probe']['ms_per_line']:.3f} -> {large['probe']['ms_per_line']:.3f} ms per line)",
+                     "met" if ratio <= 1.5 else "not met"))
+    return ["| target | measured (run above) | |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
 
 
 BEGIN, END = "<!-- make bench: begin (written by Benchmarks/EndToEnd/bench.py) -->", "<!-- make bench: end -->"
 
 
-def write_doc(table: list[str], command: str, arguments, corpus_dir: Path, total: int) -> None:
+def write_doc(table: list[str], targets: list[str], command: str, arguments) -> None:
     """Writes the run into docs/performance.md: between the markers of the section when it has them (so
     the prose after them stays), else as a new last section."""
     path = ROOT / "docs/performance.md"
     text = path.read_text()
     heading = "## End to end (make bench)"
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-    sizes = (f"--burst {arguments.burst} --prefill {arguments.prefill} --latency {arguments.latency} "
+    sizes = (f"--burst {arguments.burst} --held {arguments.held} --latency {arguments.latency} "
+             f"--scale-small {arguments.scale_small} --scale-large {arguments.scale_large} --probe {arguments.probe} "
              f"--dup-share {arguments.dup_share}{' --dates' if arguments.dates else ''}")
     block = f"""{BEGIN}
 Run on {date}: `{command}` (sizes: `{sizes}`), Storyline at commit {arguments.commit}. Machine: {machine()}.
 
-""" + "\n".join(table) + f"\n{END}"
+""" + "\n".join(table) + """
+
+Against issue 6's targets, same run:
+
+""" + "\n".join(targets) + f"\n{END}"
     if heading in text and BEGIN in text and END in text:
         text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
         path.write_text(text)
@@ -603,13 +759,10 @@ Run on {date}: `{command}` (sizes: `{sizes}`), Storyline at commit {arguments.co
 {heading}
 
 The real daemon from the outside, by `Benchmarks/EndToEnd/bench.py` (standard-library Python; datasketch
-in a venv the script makes under `/tmp/storyline-bench`). Corpus: `Benchmarks/EndToEnd/corpus.py`,
-burst + prefill + latency generated JSON articles (originals 3-8 KB, about a third of them follow-ups in
-an earlier story; {arguments.dup_share:.0%} near-duplicate
-copies: syndicated, truncated, lightly edited, boilerplate added), fixed seed, nothing copied from anywhere.
-Files are dropped Maildir-style (`.NAME.tmp`, then rename) by one Python process; a line counts when the
-watcher (a 1 ms poll of the timeline) sees it whole. The daemon commits the state and fsyncs the timeline
-per batch, so a line seen is committed; the last batch's fsync may end a few ms after its lines are visible.
+in a venv the script makes under `/tmp/storyline-bench`). Burst corpus: `Benchmarks/EndToEnd/corpus.py`;
+held states and the files dropped into them: `Benchmarks/Sources/StateFill` (`state-fill`). Files are
+dropped Maildir-style (`.NAME.tmp`, then rename) by one Python process; a line counts when the watcher (a
+1 ms poll of the timeline) sees it whole.
 
 {block}
 """

@@ -118,6 +118,12 @@ enum Vocabulary {
         said talks would continue next week
         """, separator: "|")
 
+    /// Syllables that invented names and terms are made of (two to four of them: tens of thousands of words).
+    static let syllables = words("""
+        ka lo mi ren tor va sel du pri an gho zet bu ri mon el sa ne tu ob ar vik len das ho mar fin gal or \
+        be is kel tam dro pel usk
+        """)
+
     private static func words(_ list: String, separator: Character = " ") -> [String] {
         list.split(separator: separator).map { String($0) }.filter { !$0.isEmpty }
     }

@@ -3,8 +3,9 @@ import NewsCorpus
 /// The article files a news feed drops into the inbox, in arrival order, generated from a seed: the same
 /// seed and spacing give the same files, byte for byte.
 ///
-/// Most files are originals: new stories, and follow-ups of a recent article (same subject, lede kept,
-/// new paragraphs), which the engine should put in that article's story. A given share are near-duplicate
+/// Most files are originals: new stories, each about a topic of its own (invented people, organisations
+/// and terms, so that as in real news the words that tell stories apart are rare), and follow-ups of a
+/// recent article (same topic, lede kept, new paragraphs), which the engine should put in its story. A given share are near-duplicate
 /// copies of a recent original, the kinds a daemon sees: syndicated (same text, another outlet), revised
 /// (one paragraph rewritten), truncated, with a line of outlet furniture added, or the same file sent twice.
 /// Publication times advance evenly over `days` for `spacing` files and go on at that rate after it, so
@@ -41,8 +42,8 @@ struct ArticleStream {
     private let duplicateShare: Double
     private let millisecondsPerFile: Double
     private let start: Int64
-    /// Recent originals (a ring), for copies and follow-ups to draw from, with the bytes of their file.
-    private var recent: [(article: NewsArticle, bytes: [UInt8])] = []
+    /// Recent originals (a ring), for copies and follow-ups to draw from, with their file's bytes and topic.
+    private var recent: [(article: NewsArticle, bytes: [UInt8], topic: Topic)] = []
     private var recentNext = 0
     private static let recentCapacity = 2_000
     private(set) var index = 0
@@ -69,7 +70,7 @@ struct ArticleStream {
         let published = start + Int64(Double(index) * millisecondsPerFile) - Int64(random.below(3 * 3_600_000))
         let outlet = random.pick(Self.outlets)
         if !recent.isEmpty && random.chance(duplicateShare) {
-            let (original, originalBytes) = recent[random.below(recent.count)]
+            let (original, originalBytes, _) = recent[random.below(recent.count)]
             var copy = original
             let kind: Kind
             switch random.below(20) {
@@ -90,18 +91,22 @@ struct ArticleStream {
         }
         let kind: Kind
         let article: NewsArticle
+        let topic: Topic
         if !recent.isEmpty && random.below(3) == 0 {
             kind = .followUp
-            article = generator.followUp(of: recent[random.below(recent.count)].article)
+            let earlier = recent[random.below(recent.count)]
+            topic = earlier.topic
+            article = generator.followUp(of: earlier.article, about: topic)
         } else {
             kind = .original
-            article = generator.article()
+            topic = generator.newTopic()
+            article = generator.article(about: topic)
         }
         let bytes = Self.json(article, outlet: outlet, index: index, published: published)
         if recent.count < Self.recentCapacity {
-            recent.append((article, bytes))
+            recent.append((article, bytes, topic))
         } else {
-            recent[recentNext] = (article, bytes)
+            recent[recentNext] = (article, bytes, topic)
             recentNext = (recentNext + 1) % Self.recentCapacity
         }
         return File(name: name, bytes: bytes, kind: kind)

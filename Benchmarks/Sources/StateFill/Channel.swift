@@ -5,8 +5,7 @@ import Foundation
 final class Channel<Element: Sendable>: @unchecked Sendable {
     // Every stored property is read and written with `condition` locked.
     private let condition = NSCondition()
-    private var items: [Element] = []
-    private var head = 0
+    private var items: [Element] = []  // at most `capacity`: removing the first is cheap
     private var closed = false
     private let capacity: Int
 
@@ -18,7 +17,7 @@ final class Channel<Element: Sendable>: @unchecked Sendable {
     func send(_ element: Element) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !closed { condition.wait() }
+        while items.count >= capacity && !closed { condition.wait() }
         guard !closed else { return }
         items.append(element)
         condition.broadcast()
@@ -27,16 +26,10 @@ final class Channel<Element: Sendable>: @unchecked Sendable {
     func receive() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count == head && !closed { condition.wait() }
-        guard items.count > head else { return nil }
-        let element = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        while items.isEmpty && !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
         condition.broadcast()
-        return element
+        return items.removeFirst()
     }
 
     /// No more elements: receivers get what is queued, then nil; senders' elements are dropped.

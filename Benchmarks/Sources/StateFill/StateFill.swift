@@ -43,13 +43,13 @@ struct StateFill {
 
     static func main() {
         guard let options = parse(Array(CommandLine.arguments.dropFirst())) else {
-            print(usage)
+            say(usage)
             exit(2)
         }
         do {
             try fill(options)
         } catch {
-            print("state-fill: \(error)")
+            say("state-fill: \(error)")
             exit(1)
         }
     }
@@ -83,7 +83,7 @@ struct StateFill {
         var tokenizer = Tokenizer()
         let clock = ContinuousClock()
         let started = clock.now
-        print("state-fill: \(options.articles) articles into \(options.state), timeline \(options.timeline)")
+        say("state-fill: \(options.articles) articles into \(options.state), timeline \(options.timeline)")
 
         let generated = Channel<[Generated]>(capacity: 16)
         let generator = Worker(name: "generate") { () -> Duration in
@@ -162,7 +162,7 @@ struct StateFill {
             if clock.now - lastReport >= .seconds(5) {
                 lastReport = clock.now
                 let elapsed = seconds(clock.now - started)
-                print("state-fill: \(seq) articles, \(Int(Double(seq) / elapsed)) articles/s, "
+                say("state-fill: \(seq) articles, \(Int(Double(seq) / elapsed)) articles/s, "
                       + "\(engine.liveStories) live stories, \(format(elapsed)) s")
             }
         }
@@ -174,25 +174,37 @@ struct StateFill {
         let filled = seconds(judged - started) + seconds(clock.now - judged - written.snapshot)
         let generating = generator.wait()
 
-        print("state-fill: \(seq) articles (\(format(Double(bytes) / 1e6)) MB of files) in \(format(filled)) s: "
+        say("state-fill: \(seq) articles (\(format(Double(bytes) / 1e6)) MB of files) in \(format(filled)) s: "
               + "\(Int(Double(seq) / filled)) articles/s; busy: generate \(format(seconds(generating))) s, "
               + "parse + judge \(format(seconds(judging))) s, commit + timeline \(format(seconds(written.busy))) s; "
               + "snapshot \(format(seconds(written.snapshot))) s")
         let verdicts: [TimelineEvent.Kind] = [.storyStarted, .storyExtended, .duplicate]
         for kind in ArticleStream.Kind.allCases {
             let counts = tally[kind, default: [:]]
-            print("state-fill: \(kind.rawValue) \(counts.values.reduce(0, +)): "
+            say("state-fill: \(kind.rawValue) \(counts.values.reduce(0, +)): "
                   + verdicts.map { "\($0.rawValue) \(counts[$0, default: 0])" }.joined(separator: ", "))
         }
-        print("state-fill: engine holds \(engine.indexedArticles) articles, \(engine.liveStories) live stories")
+        say("state-fill: engine holds \(engine.indexedArticles) articles, \(engine.liveStories) live stories")
         if options.probe > 0 {
-            print("state-fill: \(options.probe) more files of the stream in \(options.probeDirectory)")
+            say("state-fill: \(options.probe) more files of the stream in \(options.probeDirectory)")
+        }
+    }
+
+    /// Writes a line to standard output at once (`print` holds lines back when the output is a pipe, as
+    /// under `make bench`, which shows the progress as it comes).
+    static func say(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            guard count > 0 else { return }
+            written += count
         }
     }
 
     /// Ends the process from a worker thread.
     static func stop(_ error: any Error) -> Never {
-        print("state-fill: \(error)")
+        say("state-fill: \(error)")
         exit(1)
     }
 
