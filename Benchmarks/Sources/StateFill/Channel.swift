@@ -32,6 +32,16 @@ final class Channel<Element: Sendable>: @unchecked Sendable {
         return items.removeFirst()
     }
 
+    /// Whatever is queued now, without waiting.
+    func receiveQueued() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        let queued = items
+        items.removeAll()
+        condition.broadcast()
+        return queued
+    }
+
     /// No more elements: receivers get what is queued, then nil; senders' elements are dropped.
     func close() {
         condition.lock()

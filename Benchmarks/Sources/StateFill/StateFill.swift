@@ -80,6 +80,10 @@ struct StateFill {
             }
         }
         var engine = try Engine(configuration: configuration.engine)
+        // As in the daemon: once a batch is committed its shingles are read back from the state, not held.
+        let archive = try StateStore(path: databasePath)
+        defer { archive.close() }
+        engine.fingerprintArchive = archive
         var tokenizer = Tokenizer()
         let clock = ContinuousClock()
         let started = clock.now
@@ -108,6 +112,7 @@ struct StateFill {
         }
 
         let batches = Channel<StateStore.Batch>(capacity: 2)
+        let committed = Channel<[Int]>(capacity: 64)  // article numbers, back to this thread to be released
         let finished = Channel<Engine>(capacity: 1)
         let writer = Worker(name: "write") { () -> (busy: Duration, snapshot: Duration) in
             do {
@@ -115,16 +120,20 @@ struct StateFill {
                 defer { store.close() }
                 let timeline = try TimelineWriter(creating: options.timeline)
                 var busy = Duration.zero
+                var numbers: [Int] = []
                 // As the daemon: the transaction, then the lines made durable, then the files "moved" (there are none).
                 while let batch = batches.receive() {
                     let begun = clock.now
                     try store.commit(batch)
+                    committed.send(batch.articleNumbers)
+                    numbers += batch.articleNumbers
                     for event in batch.events { try timeline.append(line: event.line) }
                     try timeline.flush()
                     try store.markMoved(batch.events.map(\.seq))
                     busy += clock.now - begun
                 }
-                guard let engine = finished.receive() else { return (busy, .zero) }
+                guard var engine = finished.receive() else { return (busy, .zero) }
+                engine.releaseFingerprints(of: numbers)  // the last batches' were not released yet
                 let begun = clock.now
                 try store.saveSnapshot(of: engine)
                 return (busy, clock.now - begun)
@@ -142,6 +151,7 @@ struct StateFill {
         var now = SystemClock.now()
         while let chunk = generated.receive() {
             let begun = clock.now
+            for numbers in committed.receiveQueued() { engine.releaseFingerprints(of: numbers) }
             for item in chunk {
                 if batch.events.isEmpty { now = SystemClock.now() }  // a batch's time is when it was taken, as in the daemon
                 seq += 1
