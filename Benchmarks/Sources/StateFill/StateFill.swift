@@ -12,11 +12,11 @@ import StorylineDaemon
 ///                [--dup-share 0.2] [--days 14] [--batch 4000] [--seed S] [--config FILE]
 ///
 /// The files come from `ArticleStream` (NewsCorpus text, JSON as an outlet delivers it) and go through
-/// what the daemon runs for a file it has read: `StateStore.Batch.judge` (parser, engine, the event's
-/// timeline line and the article's row), one `StateStore` transaction per batch, the lines appended with
-/// `TimelineWriter`, the events marked moved; at the end `StateStore.saveSnapshot(of:)`, as at a clean
-/// stop. `--probe K` writes the next K files of the same stream into `--probe-dir`, to drop into the
-/// daemon's inbox.
+/// what the daemon runs for a file it has read: `PreparedArticle` (parser, tokenizer), then
+/// `StateStore.Batch.judge` (engine, the event's timeline line and the article's row), one `StateStore`
+/// transaction per batch, the lines appended with `TimelineWriter`, the events marked moved; at the end
+/// `StateStore.saveSnapshot(of:)`, as at a clean stop. `--probe K` writes the next K files of the same
+/// stream into `--probe-dir`, to drop into the daemon's inbox.
 @main
 struct StateFill {
     struct Options {
@@ -54,15 +54,17 @@ struct StateFill {
         }
     }
 
-    /// A generated file, read as the daemon reads one.
+    /// A generated file, read and prepared as the daemon prepares one.
     struct Generated: Sendable {
-        var file: ArticleFile
+        var prepared: PreparedArticle
         var name: FileName
+        var bytes: Int
         var kind: ArticleStream.Kind
     }
 
-    /// Three threads: one generates the files (and then the probe files), this one judges them in order
-    /// into batches, one commits the batches and appends their lines, then saves the snapshot.
+    /// Three threads: one generates the files and prepares them (parses and folds; then writes the probe
+    /// files), this one judges them in order into batches, one commits the batches and appends their lines,
+    /// then saves the snapshot.
     static func fill(_ options: Options) throws {
         var configuration = DaemonConfiguration()
         if let file = options.configuration { try configuration.apply(file: file) }
@@ -84,22 +86,29 @@ struct StateFill {
         let archive = try StateStore(path: databasePath)
         defer { archive.close() }
         engine.fingerprintArchive = archive
-        var tokenizer = Tokenizer()
         let clock = ContinuousClock()
         let started = clock.now
         say("state-fill: \(options.articles) articles into \(options.state), timeline \(options.timeline)")
 
-        let generated = Channel<[Generated]>(capacity: 16)
+        let generated = Channel<[Generated]>(capacity: 8)
         let generator = Worker(name: "generate") { () -> Duration in
             var stream = ArticleStream(
                 seed: options.seed, spacing: options.articles, days: options.days, duplicateShare: options.duplicateShare,
                 startMilliseconds: 1_793_491_200_000)  // 2026-11-01T00:00:00Z
+            var tokenizer = Tokenizer()
             var busy = Duration.zero
             while stream.index < options.articles {
                 let begun = clock.now
+                // Every generated file has a publication time, so the arrival time given here is never used.
+                let arrival = SystemClock.now()
                 let chunk = (0..<min(200, options.articles - stream.index)).map { _ in
                     let file = stream.next()
-                    return Generated(file: ArticleFile(name: file.name, bytes: file.bytes), name: FileName(file.name), kind: file.kind)
+                    do {
+                        let prepared = try PreparedArticle(ArticleFile(name: file.name, bytes: file.bytes), arrival: arrival, tokenizer: &tokenizer)
+                        return Generated(prepared: prepared, name: FileName(file.name), bytes: file.bytes.count, kind: file.kind)
+                    } catch {
+                        stop(Failure(description: "the generated file \(file.name) was rejected: \(error)"))
+                    }
                 }
                 busy += clock.now - begun
                 generated.send(chunk)
@@ -157,12 +166,12 @@ struct StateFill {
                 seq += 1
                 let event: TimelineEvent
                 do {
-                    event = try batch.judge(item.file, named: item.name, seq: seq, at: now, engine: &engine, tokenizer: &tokenizer)
+                    event = try batch.judge(item.prepared, named: item.name, seq: seq, at: now, engine: &engine)
                 } catch {
                     throw Failure(description: "the generated file \(item.name) was rejected: \(error)")
                 }
                 tally[item.kind, default: [:]][event.kind, default: 0] += 1
-                bytes += item.file.bytes.count
+                bytes += item.bytes
                 if batch.events.count == options.batch {
                     batches.send(batch)
                     batch = StateStore.Batch()
@@ -185,8 +194,8 @@ struct StateFill {
         let generating = generator.wait()
 
         say("state-fill: \(seq) articles (\(format(Double(bytes) / 1e6)) MB of files) in \(format(filled)) s: "
-              + "\(Int(Double(seq) / filled)) articles/s; busy: generate \(format(seconds(generating))) s, "
-              + "parse + judge \(format(seconds(judging))) s, commit + timeline \(format(seconds(written.busy))) s; "
+              + "\(Int(Double(seq) / filled)) articles/s; busy: generate + parse + fold \(format(seconds(generating))) s, "
+              + "judge \(format(seconds(judging))) s, commit + timeline \(format(seconds(written.busy))) s; "
               + "snapshot \(format(seconds(written.snapshot))) s")
         let verdicts: [TimelineEvent.Kind] = [.storyStarted, .storyExtended, .duplicate]
         for kind in ArticleStream.Kind.allCases {

@@ -507,7 +507,8 @@ public final class Daemon {
             do throws(ArticleRejection) {
                 let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
                 engineIsCommitted = false
-                event = try batch.judge(file, named: name, seq: seq, at: now, engine: &engine, tokenizer: &tokenizer)
+                let prepared = try PreparedArticle(file, arrival: now, tokenizer: &tokenizer)
+                event = try batch.judge(prepared, named: name, seq: seq, at: now, engine: &engine)
             } catch {
                 if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {
                     seq -= 1

@@ -1,40 +1,54 @@
 import StorylineCore
 
+/// An article file made ready for judgement: parsed, and its title and body folded.
+///
+/// Preparing needs nothing but the file, so it can happen apart from judging (the benchmarks'
+/// `state-fill` prepares on one thread while it judges on another); judging must follow file order.
+public struct PreparedArticle: Sendable {
+    public var article: ParsedArticle
+    public var submission: Submission
+
+    /// - Parameters:
+    ///   - arrival: when the file was read: the article's time when the file gives no publication time.
+    ///   - tokenizer: folds the title and body (its buffers are reused from file to file).
+    /// - Throws: `ArticleRejection` when the file is not an article.
+    public init(_ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer) throws(ArticleRejection) {
+        article = try ArticleParser.parse(file.bytes, fileName: file.name)
+        submission = Submission(article, sha256: file.sha256, arrival: arrival, tokenizer: &tokenizer)
+    }
+}
+
 extension StateStore.Batch {
-    /// Judges one article file and adds its event and its article to the batch, as the daemon records
+    /// Judges a prepared article and adds its event and its article to the batch, as the daemon records
     /// them: the event with the exact timeline line it will be written as, and the article with the text
     /// the engine is restored from at the next start.
     ///
     /// The daemon calls it for every file it reads; the benchmarks' `state-fill` calls it to build a state
     /// the daemon could have left, so what a filled state holds cannot drift from what the daemon writes.
     ///
-    /// - Parameters:
-    ///   - file: the file's bytes and their SHA-256.
-    ///   - name: the file's name as the file system has it; the event keeps it to move the file later.
-    ///   - seq: the event's place in the timeline.
-    ///   - time: when the file was read: the event's time, and the article's when the file gives no
-    ///     publication time.
-    ///   - engine: judges the article and remembers it.
-    ///   - tokenizer: folds the title and body (its buffers are reused from file to file).
     /// The article's shingles go into the batch too: once it is committed, call
     /// `engine.releaseFingerprints(of: batch.articleNumbers)` so the engine stops holding them.
     ///
+    /// - Parameters:
+    ///   - prepared: the file, parsed and folded.
+    ///   - name: the file's name as the file system has it; the event keeps it to move the file later.
+    ///   - seq: the event's place in the timeline.
+    ///   - time: when the batch was read: the event's time.
+    ///   - engine: judges the article and remembers it.
     /// - Returns: the event, for the log and the counts.
-    /// - Throws: `ArticleRejection` when the file is not an article; the batch is then unchanged.
+    /// - Throws: `ArticleRejection` when the engine finds no words to judge; the batch is then unchanged.
     public mutating func judge(
-        _ file: ArticleFile, named name: FileName, seq: Int, at time: Timestamp,
-        engine: inout Engine, tokenizer: inout Tokenizer
+        _ prepared: PreparedArticle, named name: FileName, seq: Int, at time: Timestamp, engine: inout Engine
     ) throws(ArticleRejection) -> TimelineEvent {
-        let article = try ArticleParser.parse(file.bytes, fileName: file.name)
-        let submission = Submission(article, sha256: file.sha256, arrival: time, tokenizer: &tokenizer)
+        let (article, submission) = (prepared.article, prepared.submission)
         let result = try engine.judge(submission)
         let event = TimelineEvent(seq: seq, time: time, judgement: result,
-                                  article: TimelineEvent.Article(result, file: name.description, article, sha256: file.sha256))
+                                  article: TimelineEvent.Article(result, file: name.description, article, sha256: submission.sha256))
         articles.append(StateStore.ArticleRow(
-            judgement: result, seq: seq, file: name.description, sha256: file.sha256, published: article.published,
+            judgement: result, seq: seq, file: name.description, sha256: submission.sha256, published: article.published,
             time: submission.time, title: article.title, body: article.body,
             fingerprint: engine.fingerprint(ofArticle: result.article)))
-        events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: file.sha256, disposition: .archive))
+        events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: submission.sha256, disposition: .archive))
         return event
     }
 
