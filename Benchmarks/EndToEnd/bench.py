@@ -19,8 +19,9 @@ Phases, each timed and logged:
         [--scale-small 10000] [--scale-large 1000000] [--probe 2000] [--write-doc]
 
 Sizes can also come from the environment: BENCH_BURST, BENCH_HELD, BENCH_LATENCY, BENCH_RUNS,
-BENCH_SCALE_SMALL, BENCH_SCALE_LARGE (0 skips the scale phase), BENCH_PROBE. Needs the release binary
-and `state-fill` (`make bench` builds both). Standard library only; datasketch lives in the venv.
+BENCH_SCALE_SMALL, BENCH_SCALE_LARGE (0 skips the scale phase), BENCH_PROBE; BENCH_SCRATCH for --scratch.
+Needs the release binary and `state-fill` (`make bench` builds both). Standard library only; datasketch
+lives in the venv.
 """
 
 from __future__ import annotations
@@ -412,7 +413,8 @@ def main() -> None:
     parser.add_argument("--dates", action="store_true")
     parser.add_argument("--binary", type=Path, default=ROOT / ".build/release/storyline")
     parser.add_argument("--fill-binary", type=Path, default=ROOT / "Benchmarks/.build/release/state-fill")
-    parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "storyline-bench",
+    parser.add_argument("--scratch", type=Path,
+                        default=Path(env("BENCH_SCRATCH", Path(tempfile.gettempdir()) / "storyline-bench")),
                         help="corpus, venv and daemon directories (the corpus is reused when the same)")
     parser.add_argument("--no-datasketch", action="store_true")
     parser.add_argument("--keep", action="store_true",
