@@ -460,8 +460,11 @@ def main() -> None:
                 events = [json.loads(line) for line in whole[:whole.rfind(b"\n") + 1].splitlines()]
             watcher.close()
             daemon.stop()
-            if not arguments.keep:
-                shutil.rmtree(work, ignore_errors=True)
+        # Removed only at the end: a version that deleted each run's 20,000 files and database before the
+        # next run saw the dropping take 1.5 s in run 1 and 9.7 s in runs 2 and 3.
+        if not arguments.keep:
+            for run in range(arguments.runs):
+                shutil.rmtree(arguments.scratch / f"run-{run}", ignore_errors=True)
 
     if arguments.held and arguments.latency:
         with phase("latency", phases):
@@ -478,8 +481,11 @@ def main() -> None:
                 f"max {results['latency']['max_ms']:.1f} ms")
             watcher.close()
             daemon.stop()
-            if not arguments.keep:
-                shutil.rmtree(work, ignore_errors=True)
+        # Removed only at the end: a version that deleted each run's 20,000 files and database before the
+        # next run saw the dropping take 1.5 s in run 1 and 9.7 s in runs 2 and 3.
+        if not arguments.keep:
+            for run in range(arguments.runs):
+                shutil.rmtree(arguments.scratch / f"run-{run}", ignore_errors=True)
 
     if arguments.scale_large:
         results["scale"] = []

@@ -210,15 +210,15 @@ public struct Engine: Sendable {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
                 if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
-                    stories.start(record.story, article: number, vector: vector, at: submission.time)
+                    stories.start(record.story, vector: vector, at: submission.time)
                 } else {
-                    stories.add(number, vector: vector, to: record.story, at: submission.time)
+                    stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
             } else if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
                       match.similarity >= StoryIndex.threshold(configuration.storyThreshold, for: vector) {
                 record.story = match.story
-                stories.add(number, vector: vector, to: match.story, at: submission.time)
+                stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
                 judgement = Judgement(
                     article: Int(number), story: match.story, words: tokens.count,
@@ -226,7 +226,7 @@ public struct Engine: Sendable {
             } else {
                 record.story = nextStory
                 nextStory += 1
-                stories.start(record.story, article: number, vector: vector, at: submission.time)
+                stories.start(record.story, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }
             record.postingKeys = StoryIndex.postingKeys(of: vector)
@@ -289,7 +289,7 @@ public struct Engine: Sendable {
                 guard let record = articles.removeValue(forKey: number) else { continue }
                 lsh.remove(number, bandKeys: record.bandKeys)
                 containment.remove(number, sample: record.sample)
-                stories.remove(number, postingKeys: record.postingKeys)
+                stories.remove(from: record.story, postingKeys: record.postingKeys)
                 if articlesBySHA[record.sha256] == number { articlesBySHA[record.sha256] = nil }
             }
         }
@@ -308,7 +308,7 @@ extension Submission {
 
 extension Engine {
     /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
-    static let snapshotFormat: UInt32 = 3
+    static let snapshotFormat: UInt32 = 4
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).

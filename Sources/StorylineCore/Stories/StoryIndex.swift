@@ -39,9 +39,10 @@ public struct StoryIndex: Sendable {
     static let storiesScored = 8
 
     public private(set) var profiles: [Int: Profile] = [:]
-    /// Original articles under their heaviest terms (folded), oldest first, at most `postingsKept` a term.
+    /// The story of each original article, under the article's heaviest terms (folded), oldest first, at
+    /// most `postingsKept` a term. Filed by story, not by article: a query reads a few thousand postings,
+    /// and looking each article's story up in a table of a million costs a cache miss apiece.
     private var postings = PostingTable()
-    private var articleStories: [UInt32: Int] = [:]
 
     public init() {}
 
@@ -58,8 +59,9 @@ public struct StoryIndex: Sendable {
             articles.removeAll(keepingCapacity: true)
             postings.forEach(under: Hashing.fold(term)) { articles.append($0) }
             var seen: Set<Int> = []
-            for article in articles.suffix(Self.postingsScanned) {
-                guard let story = articleStories[article], seen.insert(story).inserted else { continue }
+            for posted in articles.suffix(Self.postingsScanned) {
+                let story = Int(posted)
+                guard seen.insert(story).inserted else { continue }
                 votes[story, default: 0] += weight
             }
         }
@@ -113,13 +115,13 @@ public struct StoryIndex: Sendable {
     }
 
     /// Starts story `story` with its first article.
-    public mutating func start(_ story: Int, article: UInt32, vector: TermVector, at time: Timestamp) {
+    public mutating func start(_ story: Int, vector: TermVector, at time: Timestamp) {
         profiles[story] = Profile(first: time, last: time)
-        add(article, vector: vector, to: story, at: time)
+        add(vector, to: story, at: time)
     }
 
     /// Adds an original article to `story`'s profile and to the term postings.
-    public mutating func add(_ article: UInt32, vector: TermVector, to story: Int, at time: Timestamp) {
+    public mutating func add(_ vector: TermVector, to story: Int, at time: Timestamp) {
         guard var profile = profiles[story] else { return }
         profile.centroid.add(vector.terms)
         if profile.centroid.count > Self.profileTerms * 3 / 2 { profile.centroid.keepHeaviest(Self.profileTerms) }
@@ -127,9 +129,8 @@ public struct StoryIndex: Sendable {
         profile.articles += 1
         profiles[story] = profile
         cover(story, at: time)
-        articleStories[article] = story
         for key in Self.postingKeys(of: vector) {
-            postings.insert(article, under: key)
+            postings.insert(UInt32(truncatingIfNeeded: story), under: key)
             var held = 0
             postings.forEach(under: key) { _ in held += 1 }
             if held > Self.postingsKept {
@@ -153,10 +154,13 @@ public struct StoryIndex: Sendable {
         vector.terms.prefix(postedTerms).map { Hashing.fold($0.term) }
     }
 
-    /// Forgets an article that left the horizon, filed under `keys` (`postingKeys(of:)`).
-    public mutating func remove(_ article: UInt32, postingKeys keys: [UInt32]) {
-        articleStories[article] = nil
-        for key in keys { postings.remove(article, under: key) }
+    /// Forgets an original article of `story` that left the horizon, filed under `keys` (`postingKeys(of:)`).
+    ///
+    /// Under each key the story's oldest entry goes, which is the article's own: articles leave oldest first.
+    /// (Under a term whose oldest entries were already dropped at `postingsKept`, a later entry of the same
+    /// story may go instead; the story then has one vote fewer under that term, and only for a while.)
+    public mutating func remove(from story: Int, postingKeys keys: [UInt32]) {
+        for key in keys { postings.remove(UInt32(truncatingIfNeeded: story), under: key) }
     }
 
     /// Forgets stories whose last coverage is before `time`.
@@ -179,9 +183,6 @@ extension StoryIndex {
             try writer.put(profile.articles)
         }
         try postings.write(to: &writer)
-        let articles = articleStories.keys.sorted()
-        try writer.put(articles)
-        try writer.put(articles.map { articleStories[$0]! })
     }
 
     init(from reader: inout SnapshotReader) throws(SnapshotError) {
@@ -199,8 +200,5 @@ extension StoryIndex {
             profiles[story] = profile
         }
         postings = try PostingTable(from: &reader)
-        let articles: [UInt32] = try reader.get(), stories: [Int] = try reader.get()
-        try reader.require(articles.count == stories.count, "the articles' stories")
-        articleStories = Dictionary(uniqueKeysWithValues: zip(articles, stories))
     }
 }
