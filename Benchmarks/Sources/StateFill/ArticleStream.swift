@@ -1,4 +1,5 @@
 import NewsCorpus
+import StorylineCore
 
 /// The article files a news feed drops into the inbox, in arrival order, generated from a seed: the same
 /// seed and spacing give the same files, byte for byte.
@@ -134,7 +135,7 @@ struct ArticleStream {
         bytes.append(contentsOf: #","url":"#.utf8)
         appendString("https://\(slug).example/news/\(index)", to: &bytes)
         bytes.append(contentsOf: #","published":"#.utf8)
-        appendString(rfc3339(milliseconds: published), to: &bytes)
+        appendString(Timestamp(millisecondsSinceEpoch: published).description, to: &bytes)
         bytes.append(contentsOf: "}\n".utf8)
         return bytes
     }
@@ -153,24 +154,5 @@ struct ArticleStream {
             }
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// `2026-11-01T03:04:05Z` for a time in milliseconds since 1970 (UTC, proleptic Gregorian calendar).
-    static func rfc3339(milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        var days = seconds / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Days since 1970-01-01 to year, month, day: count in 400-year eras starting on 0000-03-01.
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 }
