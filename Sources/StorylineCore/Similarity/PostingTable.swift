@@ -29,6 +29,13 @@ struct PostingTable: Sendable {
     /// Files `article` under `key` unless `key` already holds `limit` articles; says whether it did.
     @discardableResult
     mutating func insert(_ article: UInt32, under key: UInt32, limit: Int = .max) -> Bool {
+        insertCounting(article, under: key, limit: limit) != nil
+    }
+
+    /// `insert(_:under:limit:)`, returning how many articles `key` holds with this one, or nil when it
+    /// already held `limit` (the probe run is walked once either way).
+    @discardableResult
+    mutating func insertCounting(_ article: UInt32, under key: UInt32, limit: Int = .max) -> Int? {
         let key = Self.stored(key)
         if (count + 1) * 4 > keys.count * 3 { grow() }
         let mask = keys.count - 1
@@ -37,14 +44,14 @@ struct PostingTable: Sendable {
         while keys[index] != 0 {
             if keys[index] == key {
                 held += 1
-                if held >= limit { return false }
+                if held >= limit { return nil }
             }
             index = (index + 1) & mask
         }
         keys[index] = key
         articles[index] = article
         count += 1
-        return true
+        return held + 1
     }
 
     /// Removes the posting of `article` under `key`, if there is one.

@@ -130,10 +130,7 @@ public struct StoryIndex: Sendable {
         profiles[story] = profile
         cover(story, at: time)
         for key in Self.postingKeys(of: vector) {
-            postings.insert(UInt32(truncatingIfNeeded: story), under: key)
-            var held = 0
-            postings.forEach(under: key) { _ in held += 1 }
-            if held > Self.postingsKept {
+            if let held = postings.insertCounting(UInt32(truncatingIfNeeded: story), under: key), held > Self.postingsKept {
                 var oldest: [UInt32] = []
                 postings.forEach(under: key) { if oldest.count < Self.postingsKept / 2 { oldest.append($0) } }
                 for old in oldest { postings.remove(old, under: key) }
