@@ -139,4 +139,16 @@ import Testing
         #expect(abs(StoryIndex.similarity(dot: 0.6, profile: profile, fullness: 1) - 0.3) < 1e-6)
         #expect(abs(StoryIndex.similarity(dot: 0.6, profile: profile, fullness: 0) - 0.5) < 1e-6)
     }
+
+    /// A headline close enough to two stories goes to the one that has drawn more articles; a full
+    /// article is judged on similarity alone.
+    @Test func aHeadlineBetweenTwoStoriesJoinsTheBiggerOne() {
+        let headline = 0.15, full = 1.0
+        #expect(StoryIndex.rank(similarity: 0.1, articles: 30, fullness: headline)
+                > StoryIndex.rank(similarity: 0.1, articles: 2, fullness: headline))
+        #expect(StoryIndex.rank(similarity: 0.1, articles: 30, fullness: headline)
+                > StoryIndex.rank(similarity: 0.2, articles: 1, fullness: headline))
+        #expect(StoryIndex.rank(similarity: 0.1, articles: 1, fullness: headline) == 0.1)
+        #expect(StoryIndex.rank(similarity: 0.2, articles: 30, fullness: full) == 0.2)
+    }
 }

@@ -215,8 +215,9 @@ public struct Engine: Sendable {
                     stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
-            } else if let match = stories.bestMatch(for: vector, at: submission.time, windowDays: configuration.storyWindowDays),
-                      match.similarity >= StoryIndex.threshold(configuration.storyThreshold, for: vector) {
+            } else if let match = stories.bestMatch(
+                for: vector, at: submission.time, windowDays: configuration.storyWindowDays,
+                threshold: configuration.storyThreshold) {
                 record.story = match.story
                 stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }

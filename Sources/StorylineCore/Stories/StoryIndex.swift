@@ -13,6 +13,11 @@ import Foundation
 /// has too few terms to agree with every member; it is compared with the profile's direction (the
 /// cosine with the sum), which is what a story's dominant names and words make up, and it needs less
 /// agreement to join (`threshold(_:for:)`).
+///
+/// Among the stories an article is close enough to join, a headline goes to the one whose similarity
+/// weighed by the story's size is highest (`rank(similarity:articles:fullness:)`): a dozen words
+/// rarely tell two live stories apart, and the story that has drawn many headlines is the likelier to
+/// draw the next. A full article says enough to be judged on similarity alone.
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
         var centroid = TermWeights()
@@ -51,8 +56,9 @@ public struct StoryIndex: Sendable {
         profile.last.adding(days: windowDays) >= time && profile.first.adding(days: -windowDays) <= time
     }
 
-    /// The active story most similar to `vector`, if any shares a heavy term with it.
-    public func bestMatch(for vector: TermVector, at time: Timestamp, windowDays: Double) -> Match? {
+    /// The active story `vector` should join: of those whose similarity reaches `threshold` (for a full
+    /// article; see `threshold(_:for:)`), the one ranked first by `rank(similarity:articles:fullness:)`.
+    public func bestMatch(for vector: TermVector, at time: Timestamp, windowDays: Double, threshold: Double) -> Match? {
         var votes: [Int: Float] = [:]
         var articles: [UInt32] = []
         for (term, weight) in vector.terms.prefix(Self.queryTerms) {
@@ -66,7 +72,10 @@ public struct StoryIndex: Sendable {
             }
         }
         let ranked = votes.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        let fullness = Self.fullness(of: vector)
+        let joining = Self.threshold(threshold, for: vector)
         var best: Match?
+        var bestRank = 0.0
         var scored = 0
         for (story, _) in ranked {
             guard scored < Self.storiesScored else { break }
@@ -80,8 +89,11 @@ public struct StoryIndex: Sendable {
                 dot += weight * profileWeight
                 contributions.append((term, weight * profileWeight))
             }
-            let similarity = Self.similarity(dot: dot, profile: profile, fullness: Self.fullness(of: vector))
-            if best == nil || similarity > best!.similarity {
+            let similarity = Self.similarity(dot: dot, profile: profile, fullness: fullness)
+            guard similarity >= joining else { continue }
+            let rank = Self.rank(similarity: similarity, articles: profile.articles, fullness: fullness)
+            if best == nil || rank > bestRank {
+                bestRank = rank
                 contributions.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
                 best = Match(story: story, similarity: min(1, similarity), sharedTerms: contributions.map(\.0))
             }
@@ -103,6 +115,13 @@ public struct StoryIndex: Sendable {
     static func similarity(dot: Float, profile: Profile, fullness: Double) -> Double {
         let scale = pow(Double(profile.norm), 1 - fullness) * pow(Double(max(profile.articles, 1)), fullness)
         return Double(dot) / scale
+    }
+
+    /// How a story that `vector` may join ranks against the others: its similarity, weighed up by the
+    /// story's size for a text of few terms, `similarity × (1 + (1 − fullness) × ln articles)`.
+    /// A story of one article, and any story for a full article, ranks by similarity alone.
+    static func rank(similarity: Double, articles: Int, fullness: Double) -> Double {
+        similarity * (1 + (1 - fullness) * log(Double(max(articles, 1))))
     }
 
     /// The similarity at or above which `vector` joins a story, given the threshold for full articles.
