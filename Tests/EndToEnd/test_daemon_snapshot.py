@@ -115,3 +115,24 @@ def test_articles_stored_before_shingles_were_kept_are_still_found(daemons, path
     assert "3 articles within the 30-day horizon re-indexed" in second.log(), second.log()
     assert_copy_found(paths, second, "a1.txt", 3, 1)
     assert second.stop() == 0
+
+
+def test_stored_shingles_that_cannot_be_read_back_are_reported(daemons, paths):
+    first = daemons.start(paths)
+    drop_articles(paths, first, ["a0.txt", "a1.txt", "a2.txt"], 0, 0)
+    assert first.stop() == 0
+    # The snapshot holds the indexes but not the shingles: those are read back from the state for each
+    # candidate. Damage them where they are stored.
+    with sqlite3.connect(paths.state / "state.sqlite") as database:
+        database.execute("UPDATE articles SET shingles = x'010203'")
+
+    second = daemons.start(paths)
+    drop_plain(paths.inbox, "copy.txt", cut_copy(1))
+    wait_for_lines(paths, 4, second)
+    copy = {file_of(event): event for event in checked_timeline(paths.timeline)}["copy.txt"]
+    assert copy["event"] != "duplicate", "a candidate whose shingles cannot be read is not compared"
+    log = second.log()
+    assert "could not read back the stored shingles of 1 candidate article(s)" in log, log
+    assert "article a2: its 3 bytes of stored shingles cannot be decoded" in log, log
+    assert "PRAGMA integrity_check" in log
+    assert second.stop() == 0

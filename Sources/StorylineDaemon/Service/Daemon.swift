@@ -520,6 +520,13 @@ public final class Daemon {
             }
             judged.append(event)
         }
+        if let failures = store.takeArchiveFailures() {
+            logger.error("""
+                could not read back the stored shingles of \(failures.count) candidate article(s) (last: \(failures.last)): \
+                they were not compared, so a near-duplicate of them may have been judged as new coverage; \
+                check the state database: sqlite3 \(store.path) 'PRAGMA integrity_check'
+                """)
+        }
         guard !batch.events.isEmpty else { return }
         do {
             try store.commit(batch)

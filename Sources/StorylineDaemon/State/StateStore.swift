@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StorylineCore
+import Synchronization
 
 /// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
 ///
@@ -54,6 +55,8 @@ public final class StateStore: Sendable {
 
     let database: DatabaseQueue
     public let path: String
+    /// Stored shingles that could not be read back since the daemon last asked (`takeArchiveFailures()`).
+    private let archiveFailures = Mutex(ArchiveFailures())
 
     /// Opens (creating and migrating) the database at `path`.
     ///
@@ -347,12 +350,50 @@ extension StateStore {
     }
 }
 
+/// Candidates whose stored shingles could not be read back: the engine skipped them, so a
+/// near-duplicate of one of them may have been judged as new coverage.
+public struct ArchiveFailures: Sendable, Hashable {
+    public var count = 0
+    /// What went wrong the last time, naming the article.
+    public var last = ""
+}
+
 extension StateStore: FingerprintArchive {
+    /// The shingles stored for article `number`; nil for an article stored without them (by a build
+    /// that kept them only in memory), which the engine then skips. A read that fails, or stored bytes
+    /// that are not shingles, also give nil, and are counted for `takeArchiveFailures()`: the engine
+    /// core cannot log, the daemon can.
     public func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
-        let blob = try? database.read { db in
-            try Data.fetchOne(db, sql: "SELECT shingles FROM articles WHERE number = ?", arguments: [number])
+        let blob: Data?
+        do {
+            blob = try database.read { db in
+                try Data.fetchOne(db, sql: "SELECT shingles FROM articles WHERE number = ?", arguments: [number])
+            }
+        } catch {
+            recordArchiveFailure("article a\(number): \(error)")
+            return nil
         }
-        return blob.flatMap { $0 }.flatMap(Self.decode)
+        guard let blob else { return nil }
+        guard let fingerprint = Self.decode(blob) else {
+            recordArchiveFailure("article a\(number): its \(blob.count) bytes of stored shingles cannot be decoded")
+            return nil
+        }
+        return fingerprint
+    }
+
+    /// The failed reads since the last call, if any; counting starts afresh.
+    public func takeArchiveFailures() -> ArchiveFailures? {
+        archiveFailures.withLock { failures in
+            defer { failures = ArchiveFailures() }
+            return failures.count > 0 ? failures : nil
+        }
+    }
+
+    private func recordArchiveFailure(_ description: String) {
+        archiveFailures.withLock { failures in
+            failures.count += 1
+            failures.last = description
+        }
     }
 
     static func encode(_ fingerprint: CompactFingerprint) -> Data {
