@@ -3,8 +3,8 @@
 
 basil and basil_dense are 50 stories of 3 articles; one article put in the wrong story moves BCubed F1
 by about 0.01, so one fixed order cannot tell a better engine from a luckier one. This script rebuilds
-both sets the way the dev sets were built, with other random draws, runs `storyline ingest` on each
-and prints the spread of BCubed F1:
+both sets the way the dev sets were built, with other random draws, feeds each to a real
+`storyline run` (scripts/eval_daemon.py) and prints the spread of BCubed F1:
 
 - basil (no dates): the stories in a random order, each story's articles in their published order,
   dates removed (what `scripts/eval.sh` feeds, with the story order drawn).
@@ -23,6 +23,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+import eval_daemon
 
 FIRST_DAY = datetime.date(2019, 1, 1)
 WINDOW_DAYS = 10
@@ -74,15 +76,8 @@ def dense_draw(articles, stories, rng):
 
 
 def score(binary, scorer, gold, feed, work):
-    folder = tempfile.mkdtemp(dir=work)
-    paths = []
-    for name, article in feed:
-        path = os.path.join(folder, name)
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(article, f)
-        paths.append(path)
-    timeline = os.path.join(folder, "timeline.jsonl")
-    subprocess.run([binary, "ingest", "--timeline", timeline, *paths], check=True, stdout=subprocess.DEVNULL)
+    timeline = os.path.join(tempfile.mkdtemp(dir=work), "timeline.jsonl")
+    eval_daemon.run(binary, [(name, json.dumps(article).encode()) for name, article in feed], timeline)
     result = subprocess.run([sys.executable, scorer, timeline, gold, "--json"], check=True, capture_output=True, text=True)
     report = json.loads(result.stdout)
     return report["stories"]["bcubed_f1"], report["duplicates"]["duplicate_events"]

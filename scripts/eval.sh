@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Scores storyline on the dev sets in ../shared/eval: each set fed in its order.txt order.
+# Scores storyline on the dev sets in ../shared/eval: each set fed to a real `storyline run`, one file
+# at a time in its order.txt order (scripts/eval_daemon.py).
 # basil is fed with its published dates removed (dates alone would separate its stories).
 set -euo pipefail
 bin=$(realpath "${1:-.build/release/storyline}")
@@ -26,7 +27,7 @@ for name in os.listdir(source):
 PY
         articles="$work/basil_undated"
     fi
-    (cd "$articles" && xargs -a "$eval_dir/dev/$set/order.txt" -d '\n' "$bin" ingest --timeline "$work/$set.jsonl")
+    "$(dirname "$0")/eval_daemon.py" "$bin" "$articles" "$eval_dir/dev/$set/order.txt" "$work/$set.jsonl"
     python3 "$eval_dir/score.py" "$work/$set.jsonl" "$eval_dir/dev/$set/gold.csv" --json > "$work/$set.score.json"
 done
 python3 - "$work" <<'PY'

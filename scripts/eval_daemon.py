@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Feeds a dev set to a real `storyline run`, one file at a time in a given order, and keeps its timeline.
+
+The daemon judges the files of one batch in name order, so a set is fed the way a producer that
+publishes in order would: each file is written under an in-progress name (a leading '.'), renamed into
+the inbox, and the next one follows once its timeline line is there. Used by `make eval`
+(scripts/eval.sh) and `make eval-draws` (scripts/eval-draws.py).
+
+Usage: scripts/eval_daemon.py BINARY ARTICLES_DIR ORDER_FILE TIMELINE
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+LINE_TIMEOUT = 30.0
+
+
+def run(binary, feed, timeline):
+    """Runs the daemon over `feed`, a list of (file name, bytes), writing `timeline` (a new file)."""
+    with tempfile.TemporaryDirectory() as work:
+        inbox = os.path.join(work, "inbox")
+        os.mkdir(inbox)
+        log_path = os.path.join(work, "daemon.log")
+        with open(log_path, "wb") as log:
+            daemon = subprocess.Popen(
+                [binary, "run", "--inbox", inbox, "--state", os.path.join(work, "state"), "--timeline", timeline],
+                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: "watching " in read(log_path), daemon, log_path, "the daemon to start")
+            with open(timeline, "rb") as lines:
+                for name, data in feed:
+                    staged = os.path.join(inbox, "." + name)
+                    with open(staged, "wb") as f:
+                        f.write(data)
+                    os.rename(staged, os.path.join(inbox, name))
+                    wait_for(lambda: lines.read().count(b"\n") > 0, daemon, log_path, f"the line of {name}")
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            code = daemon.wait(timeout=60)
+        if code != 0:
+            sys.exit(f"eval: storyline run exited with {code}:\n{read(log_path)[-2000:]}")
+
+
+def wait_for(condition, daemon, log_path, what):
+    deadline = time.monotonic() + LINE_TIMEOUT
+    while not condition():
+        if daemon.poll() is not None:
+            sys.exit(f"eval: storyline run exited with {daemon.returncode} while waiting for {what}:\n"
+                     f"{read(log_path)[-2000:]}")
+        if time.monotonic() > deadline:
+            sys.exit(f"eval: no progress in {LINE_TIMEOUT:.0f} s waiting for {what}:\n{read(log_path)[-2000:]}")
+        time.sleep(0.0002)
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def main():
+    binary, articles, order, timeline = sys.argv[1:5]
+    with open(order, encoding="utf-8") as f:
+        names = [line.strip() for line in f if line.strip()]
+    feed = []
+    for name in names:
+        with open(os.path.join(articles, name), "rb") as f:
+            feed.append((name, f.read()))
+    run(os.path.realpath(binary), feed, timeline)
+
+
+if __name__ == "__main__":
+    main()
