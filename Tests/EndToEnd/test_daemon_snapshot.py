@@ -25,11 +25,15 @@ def drop_articles(paths, daemon, names: list[str], first_number: int, lines_befo
     wait_until_moved(paths, names)
 
 
-def assert_copy_found(paths, daemon, copy_of: str, lines_before: int, number: int) -> None:
+def drop_copy(paths, daemon, lines_before: int, number: int) -> dict:
+    """Drops `cut_copy(number)` as copy.txt; every event of the timeline by file once its line is in."""
     drop_plain(paths.inbox, "copy.txt", cut_copy(number))
     wait_for_lines(paths, lines_before + 1, daemon)
-    events = checked_timeline(paths.timeline)
-    by_file = {file_of(event): event for event in events}
+    return {file_of(event): event for event in checked_timeline(paths.timeline)}
+
+
+def assert_copy_found(paths, daemon, copy_of: str, lines_before: int, number: int) -> None:
+    by_file = drop_copy(paths, daemon, lines_before, number)
     copy = by_file["copy.txt"]
     assert copy["event"] == "duplicate" and copy["why"]["measure"] == "containment", copy
     assert copy["duplicate_of"] == by_file[copy_of]["article"]["id"]
@@ -127,9 +131,7 @@ def test_stored_shingles_that_cannot_be_read_back_are_reported(daemons, paths):
         database.execute("UPDATE articles SET shingles = x'010203'")
 
     second = daemons.start(paths)
-    drop_plain(paths.inbox, "copy.txt", cut_copy(1))
-    wait_for_lines(paths, 4, second)
-    copy = {file_of(event): event for event in checked_timeline(paths.timeline)}["copy.txt"]
+    copy = drop_copy(paths, second, 3, 1)["copy.txt"]
     assert copy["event"] != "duplicate", "a candidate whose shingles cannot be read is not compared"
     log = second.log()
     assert "could not read back the stored shingles of 1 candidate article(s)" in log, log
