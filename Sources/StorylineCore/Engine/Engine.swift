@@ -2,8 +2,9 @@
 public enum Verdict: Sendable, Hashable {
     /// The article starts a new story.
     case started
-    /// The article joins an active story; `terms` are the few that tied it there.
-    case extended(similarity: Double, terms: [String])
+    /// The article joins an active story; `terms` are the few that tied it there, `gapHours` how far
+    /// it lies from the story's coverage (0 inside it).
+    case extended(similarity: Double, terms: [String], gapHours: Int)
     /// The article is a near-duplicate of an earlier one.
     case duplicate(of: Int, measure: DuplicateMeasure, similarity: Double)
 }
@@ -204,29 +205,32 @@ public struct Engine: Sendable {
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
         } else {
             let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
-            frequencies.observe(bag.terms)
-            let vector = TermVector(bag, frequencies: frequencies)
+                        let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
                 if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
+                    frequencies.observe(bag.terms, newStory: true)
                     stories.start(record.story, vector: vector, at: submission.time)
                 } else {
+                    frequencies.observe(stories.termsNew(bag.terms, to: record.story), newStory: false)
                     stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
             } else if let match = stories.bestMatch(
-                for: vector, at: submission.time, windowDays: configuration.storyWindowDays,
-                threshold: configuration.storyThreshold) {
+                for: vector, at: submission.time, thresholds: configuration.storyThresholds,
+                decay: configuration.storyDecay) {
                 record.story = match.story
+                frequencies.observe(stories.termsNew(bag.terms, to: match.story), newStory: false)
                 stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
                 judgement = Judgement(
                     article: Int(number), story: match.story, words: tokens.count,
-                    verdict: .extended(similarity: match.similarity, terms: Array(terms)))
+                    verdict: .extended(similarity: match.similarity, terms: Array(terms), gapHours: Int((match.gapDays * 24).rounded())))
             } else {
                 record.story = nextStory
                 nextStory += 1
+                frequencies.observe(bag.terms, newStory: true)
                 stories.start(record.story, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }
@@ -309,7 +313,7 @@ extension Submission {
 
 extension Engine {
     /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
-    static let snapshotFormat: UInt32 = 4
+    static let snapshotFormat: UInt32 = 5
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).

@@ -18,17 +18,33 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// One shingle in this many is filed in the containment index.
     public var containmentSampling = 16
     /// Similarity to a story at or above which a full-length article joins it: its average cosine
-    /// with the story's articles. Texts of few terms (headlines) join at a lower similarity, scaled by
-    /// how much of a full term vector they hold (see `StoryIndex.threshold(_:for:)`).
+    /// with the story's articles.
     public var storyThreshold = 0.14
-    /// A story takes new articles while it has coverage this close in time (days).
-    public var storyWindowDays = 7.0
+    /// Similarity to a story at or above which a headline joins it: its cosine with the story's
+    /// profile. Texts in between full articles and headlines join in between
+    /// (`StoryIndex.threshold(_:fullness:)`).
+    public var headlineThreshold = 0.2
+    /// An article this close in time to a story's coverage (days) is compared with it at full weight.
+    public var storyWindowDays = 2.0
+    /// Beyond the window, a story's similarity halves every this many days; four half-lives past the
+    /// window the story takes no new article.
+    public var storyHalfLifeDays = 0.7
     /// Coverage older than this (days behind the newest article) leaves the index.
     public var horizonDays = 30.0
     /// A short line seen in this many different stories is learned as furniture.
     public var boilerplateStories = 4
 
     public init() {}
+
+    /// The story thresholds as the story index takes them.
+    public var storyThresholds: StoryIndex.Thresholds {
+        StoryIndex.Thresholds(full: storyThreshold, headline: headlineThreshold)
+    }
+
+    /// How a story's candidacy fades, as the story index takes it.
+    public var storyDecay: StoryIndex.TimeDecay {
+        StoryIndex.TimeDecay(windowDays: storyWindowDays, halfLifeDays: storyHalfLifeDays)
+    }
 
     /// Checks every value, naming the key, what it was, and what to use instead.
     ///
@@ -56,10 +72,15 @@ public struct EngineConfiguration: Sendable, Hashable {
                     "use a whole number from 1 to 1024 (16 is the default)")
         try require(storyThreshold > 0 && storyThreshold <= 1, "story_threshold", storyThreshold,
                     "use a number in (0, 1] (0.14 is the default)")
-        try require(storyWindowDays > 0, "story_window_days", storyWindowDays,
-                    "use a positive number of days (7 is the default)")
-        try require(horizonDays >= storyWindowDays, "horizon_days", horizonDays,
-                    "the horizon must be at least the story window (\(storyWindowDays) days); 30 is the default")
+        try require(headlineThreshold > 0 && headlineThreshold <= 1, "headline_threshold", headlineThreshold,
+                    "use a number in (0, 1] (0.2 is the default)")
+        try require(storyWindowDays >= 0 && storyWindowDays <= 3650, "story_window_days", storyWindowDays,
+                    "use a number of days from 0 to 3650 (2 is the default)")
+        try require(storyHalfLifeDays > 0 && storyHalfLifeDays <= 3650, "story_half_life_days", storyHalfLifeDays,
+                    "use a positive number of days up to 3650 (0.7 is the default)")
+        try require(horizonDays >= storyDecay.candidacyDays, "horizon_days", horizonDays,
+                    "the horizon must be at least the story window plus four half-lives "
+                        + "(\(storyDecay.candidacyDays) days); 30 is the default")
         try require(boilerplateStories >= 2, "boilerplate_stories", boilerplateStories,
                     "use at least 2 (4 is the default)")
     }
@@ -79,7 +100,8 @@ extension EngineConfiguration {
         for value in [shingleSize, signatureSlots, bands, rows, minimumContainmentShingles, containmentSampling, boilerplateStories] {
             try writer.put(value)
         }
-        for value in [jaccardThreshold, containmentThreshold, storyThreshold, storyWindowDays, horizonDays] {
+        for value in [jaccardThreshold, containmentThreshold, storyThreshold, headlineThreshold, storyWindowDays,
+                      storyHalfLifeDays, horizonDays] {
             try writer.put(value)
         }
     }
@@ -96,7 +118,9 @@ extension EngineConfiguration {
         jaccardThreshold = try reader.get()
         containmentThreshold = try reader.get()
         storyThreshold = try reader.get()
+        headlineThreshold = try reader.get()
         storyWindowDays = try reader.get()
+        storyHalfLifeDays = try reader.get()
         horizonDays = try reader.get()
     }
 }

@@ -45,7 +45,7 @@ public struct Explanation: Sendable {
             }
             let fingerprint = engine.fingerprint(of: tokens)
             let bag = TermBag(title: title, body: body, bodyRanges: ranges)
-            frequencies.observe(bag.terms)
+            frequencies.observe(bag.terms, newStory: true)
             bags.append(bag)
             sets.append(fingerprint)
             sides.append(Side(name: name, title: article.title, words: tokens.count, shingles: fingerprint.fingerprint.set.count))
@@ -61,7 +61,7 @@ public struct Explanation: Sendable {
         }.count
         let vectors = bags.map { TermVector($0, frequencies: frequencies) }
         storySimilarity = vectors[0].cosine(with: vectors[1])
-        joinThreshold = StoryIndex.threshold(configuration.storyThreshold, for: vectors[1])
+        joinThreshold = StoryIndex.threshold(configuration.storyThresholds, for: vectors[1])
         let rightWeights = Dictionary(vectors[1].terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
         sharedTerms = vectors[0].terms
             .compactMap { term, weight in rightWeights[term].map { (term, weight * $0) } }

@@ -1,11 +1,18 @@
 import Foundation
 
-/// How many articles each term has appeared in, learned from the stream, for IDF weights.
+/// How many stories each term has appeared in, learned from the stream, for IDF weights.
+///
+/// A term counts once per story, not once per article: a story that draws three hundred headlines
+/// about one game makes the game's name common in articles, yet it is the rarest of evidence for any
+/// other story; the words of a beat (a party, a chamber, a president) appear across many stories and
+/// weigh little. So the "documents" are stories, and an article that joins a story adds only the
+/// terms its story did not hold yet.
 ///
 /// A young stream knows little: with five articles about one event, every word of that event looks
-/// common. So the counts start from `priorDocuments` imaginary articles in which no content term
+/// common. So the counts start from `priorDocuments` imaginary stories in which no content term
 /// appears; real counts take over as the stream grows.
 public struct DocumentFrequencies: Sendable {
+    /// Stories counted.
     public private(set) var documents = 0
     private var counts = HashMap<UInt32>(minimumCapacity: 1 << 16)
     public let priorDocuments: Double
@@ -16,10 +23,10 @@ public struct DocumentFrequencies: Sendable {
         self.capacity = capacity
     }
 
-    /// Counts one more article holding `terms` (each once).
-    public mutating func observe<Terms: Sequence<UInt64>>(_ terms: Terms) {
+    /// Counts `terms` (each once) as appearing in one more story; `newStory` when they start one.
+    public mutating func observe<Terms: Sequence<UInt64>>(_ terms: Terms, newStory: Bool) {
         if counts.count >= capacity { counts = counts.filter { $1 > 1 } }
-        documents += 1
+        if newStory { documents += 1 }
         for term in terms { counts[term, default: 0] += 1 }
     }
 

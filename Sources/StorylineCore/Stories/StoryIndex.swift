@@ -6,18 +6,19 @@ import Foundation
 /// stories are found through the articles that share the new article's heaviest terms (a posting
 /// list per term, recent articles only), never by scanning every story.
 ///
-/// How an article is compared with a profile depends on how much the article says. A full article is
-/// compared with the story's articles on average (the profile's dot product over its article count):
-/// a story that has drifted across related events (two stories about one politician) has members that
-/// disagree, and their average tells it, where the cosine with their sum would hide it. A headline
-/// has too few terms to agree with every member; it is compared with the profile's direction (the
-/// cosine with the sum), which is what a story's dominant names and words make up, and it needs less
-/// agreement to join (`threshold(_:for:)`).
+/// How an article is compared with a profile depends on how much the article says, but the evidence
+/// it needs never gets weaker as it gets shorter or as the story gets bigger:
+/// - A full article is compared with the story's articles on average (the profile's dot product over
+///   its article count), which no size of story inflates, and joins at `storyThreshold`.
+/// - A headline has too few terms to agree with every member; it is compared with the profile's
+///   direction (the cosine with the sum, which a story's dominant names make up) and joins at
+///   `headlineThreshold`, a higher bar: one shared word of a beat does not reach it.
+/// Texts in between are measured and judged in between. Among the stories an article may join it
+/// joins the most similar one, whatever their sizes.
 ///
-/// Among the stories an article is close enough to join, a headline goes to the one whose similarity
-/// weighed by the story's size is highest (`rank(similarity:articles:fullness:)`): a dozen words
-/// rarely tell two live stories apart, and the story that has drawn many headlines is the likelier to
-/// draw the next. A full article says enough to be judged on similarity alone.
+/// Time is part of the similarity: an article within `storyWindowDays` of a story's coverage is
+/// compared at full weight; beyond that the similarity halves every `storyHalfLifeDays`, and a story
+/// whose factor has fallen under 1/16 is no candidate at all (`timeFactor(gapDays:)`).
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
         var centroid = TermWeights()
@@ -27,11 +28,44 @@ public struct StoryIndex: Sendable {
         public var articles = 0
     }
 
-    /// A story an article is close to, and the terms that tie them.
+    /// A story an article is close to, and the evidence that ties them.
     public struct Match: Sendable {
         public var story: Int
+        /// The term similarity weighed by the time factor: what the threshold was applied to.
         public var similarity: Double
+        /// The terms that contribute most, heaviest first.
         public var sharedTerms: [UInt64]
+        /// How far the article lies from the story's coverage, in days (0 inside it).
+        public var gapDays: Double
+    }
+
+    /// How a story's candidacy fades with the time between an article and its coverage.
+    public struct TimeDecay: Sendable, Hashable {
+        /// Days of full weight around a story's coverage.
+        public var windowDays: Double
+        /// Beyond the window, the similarity halves every this many days.
+        public var halfLifeDays: Double
+
+        /// The weight of a story's similarity for an article `gapDays` from its coverage: 1 within the
+        /// window, halving every half-life beyond it.
+        public func factor(gapDays: Double) -> Double {
+            let beyond = max(0, gapDays - windowDays)
+            return beyond == 0 ? 1 : exp2(-beyond / halfLifeDays)
+        }
+
+        /// The factor under which a story is no candidate: four half-lives past its window.
+        static let smallestFactor = 1.0 / 16
+
+        /// How long after its last coverage a story can still take an article.
+        public var candidacyDays: Double { windowDays + 4 * halfLifeDays }
+    }
+
+    /// What an article must reach to join a story.
+    public struct Thresholds: Sendable, Hashable {
+        /// Average cosine with the story's articles, for a full article.
+        public var full: Double
+        /// Cosine with the story's profile, for a headline.
+        public var headline: Double
     }
 
     static let profileTerms = 200
@@ -51,14 +85,16 @@ public struct StoryIndex: Sendable {
 
     public init() {}
 
-    /// Whether `profile` has coverage within `windowDays` of `time`.
-    static func isActive(_ profile: Profile, at time: Timestamp, windowDays: Double) -> Bool {
-        profile.last.adding(days: windowDays) >= time && profile.first.adding(days: -windowDays) <= time
+    /// How many days `time` lies outside `profile`'s coverage (0 inside it).
+    static func gapDays(_ profile: Profile, at time: Timestamp) -> Double {
+        let milliseconds = max(0, time.millisecondsSinceEpoch - profile.last.millisecondsSinceEpoch,
+                               profile.first.millisecondsSinceEpoch - time.millisecondsSinceEpoch)
+        return Double(milliseconds) / Double(Timestamp.millisecondsPerDay)
     }
 
-    /// The active story `vector` should join: of those whose similarity reaches `threshold` (for a full
-    /// article; see `threshold(_:for:)`), the one ranked first by `rank(similarity:articles:fullness:)`.
-    public func bestMatch(for vector: TermVector, at time: Timestamp, windowDays: Double, threshold: Double) -> Match? {
+    /// The story `vector` should join at `time`: of the candidate stories whose similarity, weighed by
+    /// time, reaches the threshold for a text of its length, the most similar.
+    public func bestMatch(for vector: TermVector, at time: Timestamp, thresholds: Thresholds, decay: TimeDecay) -> Match? {
         var votes: [Int: Float] = [:]
         var articles: [UInt32] = []
         for (term, weight) in vector.terms.prefix(Self.queryTerms) {
@@ -73,14 +109,15 @@ public struct StoryIndex: Sendable {
         }
         let ranked = votes.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         let fullness = Self.fullness(of: vector)
-        let joining = Self.threshold(threshold, for: vector)
+        let joining = Self.threshold(thresholds, fullness: fullness)
         var best: Match?
-        var bestRank = 0.0
         var scored = 0
         for (story, _) in ranked {
             guard scored < Self.storiesScored else { break }
-            guard let profile = profiles[story], profile.norm > 0,
-                  Self.isActive(profile, at: time, windowDays: windowDays) else { continue }
+            guard let profile = profiles[story], profile.norm > 0 else { continue }
+            let gap = Self.gapDays(profile, at: time)
+            let factor = decay.factor(gapDays: gap)
+            guard factor >= TimeDecay.smallestFactor else { continue }
             scored += 1
             var contributions: [(UInt64, Float)] = []
             var dot: Float = 0
@@ -89,20 +126,16 @@ public struct StoryIndex: Sendable {
                 dot += weight * profileWeight
                 contributions.append((term, weight * profileWeight))
             }
-            let similarity = Self.similarity(dot: dot, profile: profile, fullness: fullness)
-            guard similarity >= joining else { continue }
-            let rank = Self.rank(similarity: similarity, articles: profile.articles, fullness: fullness)
-            if best == nil || rank > bestRank {
-                bestRank = rank
-                contributions.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-                best = Match(story: story, similarity: min(1, similarity), sharedTerms: contributions.map(\.0))
-            }
+            let similarity = Self.similarity(dot: dot, profile: profile, fullness: fullness) * factor
+            guard similarity >= joining, similarity > best?.similarity ?? 0 else { continue }
+            contributions.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            best = Match(story: story, similarity: min(1, similarity), sharedTerms: contributions.map(\.0), gapDays: gap)
         }
         return best
     }
 
     /// How much of a full term vector `vector` holds: 1 for an article with `TermVector.maximumTerms`
-    /// terms or more, about 0.15 for a headline.
+    /// terms or more, about 0.1 for a headline.
     static func fullness(of vector: TermVector) -> Double {
         min(1, Double(vector.terms.count) / Double(TermVector.maximumTerms))
     }
@@ -117,20 +150,24 @@ public struct StoryIndex: Sendable {
         return Double(dot) / scale
     }
 
-    /// How a story that `vector` may join ranks against the others: its similarity, weighed up by the
-    /// story's size for a text of few terms, `similarity × (1 + (1 − fullness) × ln articles)`.
-    /// A story of one article, and any story for a full article, ranks by similarity alone.
-    static func rank(similarity: Double, articles: Int, fullness: Double) -> Double {
-        similarity * (1 + (1 - fullness) * log(Double(max(articles, 1))))
+    /// The similarity at or above which a text of `fullness` joins a story: the headline threshold for
+    /// a text of few terms, the full one for a full article, geometrically in between.
+    ///
+    /// The cosine with a profile is never below the average cosine with its articles, so the headline
+    /// bar (on the first) is the higher: a shorter text needs as strong evidence, never less.
+    public static func threshold(_ thresholds: Thresholds, fullness: Double) -> Double {
+        pow(thresholds.headline, 1 - fullness) * pow(thresholds.full, fullness)
     }
 
-    /// The similarity at or above which `vector` joins a story, given the threshold for full articles.
-    ///
-    /// A headline shares at most a few of its handful of terms with a story, so its similarity to the
-    /// right story is lower than a full article's: the threshold scales with the square root of its
-    /// fullness (0.14 becomes about 0.05 for a headline of 12 terms).
-    public static func threshold(_ threshold: Double, for vector: TermVector) -> Double {
-        threshold * fullness(of: vector).squareRoot()
+    /// The threshold for `vector` (see `threshold(_:fullness:)`).
+    public static func threshold(_ thresholds: Thresholds, for vector: TermVector) -> Double {
+        threshold(thresholds, fullness: fullness(of: vector))
+    }
+
+    /// The terms of `terms` that `story`'s profile does not hold yet (all of them for an unknown story).
+    public func termsNew(_ terms: [UInt64], to story: Int) -> [UInt64] {
+        guard let profile = profiles[story] else { return terms }
+        return terms.filter { profile.centroid.weight(of: $0) == nil }
     }
 
     /// Starts story `story` with its first article.

@@ -1,15 +1,23 @@
-/// The weighted terms of one article: content words and pairs of adjacent content words.
+/// The weighted terms of one article: content words, and pairs of adjacent content words once the
+/// text is long enough for its phrases to say something.
 ///
 /// Titles count `titleWeight` times, since a headline names what the story is about. Function words,
-/// numbers and one-letter words are left out.
+/// numbers and one-letter words are left out. Two articles of one event share phrases only when they
+/// tell it at length; two headlines of it share words, rarely a pair ("Senate overrides veto" /
+/// "Congress rejects veto"), so in a text of fewer than `minimumWordsForPairs` distinct words the
+/// pairs would only dilute the words it does share.
 public struct TermBag: Sendable {
     private(set) var counts: HashMap<Float>
     private let title: TokenizedText
     private let body: TokenizedText
     private let bodyRanges: [Range<Int>]
+    /// Whether the bag holds word pairs as well as words.
+    private let hasPairs: Bool
 
     /// How many times a title term counts.
     static let titleWeight: Float = 2
+    /// Distinct content words from which a text's word pairs are terms too.
+    static let minimumWordsForPairs = 25
 
     /// - Parameters:
     ///   - title: the folded headline.
@@ -19,9 +27,20 @@ public struct TermBag: Sendable {
         self.title = title
         self.body = body
         self.bodyRanges = bodyRanges
-        counts = HashMap(minimumCapacity: body.tokens.count + title.tokens.count)
-        Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, _ in counts[term, default: 0] += Self.titleWeight }
-        Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, _ in counts[term, default: 0] += 1 }
+        var counts = HashMap<Float>(minimumCapacity: body.tokens.count + title.tokens.count)
+        var words = 0
+        func count(_ term: UInt64, _ weight: Float) {
+            if counts[term] == nil { words += 1 }
+            counts[term, default: 0] += weight
+        }
+        Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, isPair in if !isPair { count(term, Self.titleWeight) } }
+        Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, isPair in if !isPair { count(term, 1) } }
+        hasPairs = words >= Self.minimumWordsForPairs
+        if hasPairs {
+            Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, isPair in if isPair { counts[term, default: 0] += Self.titleWeight } }
+            Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, isPair in if isPair { counts[term, default: 0] += 1 } }
+        }
+        self.counts = counts
     }
 
     /// Every distinct term, once.
@@ -52,7 +71,7 @@ public struct TermBag: Sendable {
         for (text, ranges) in [(title, [title.tokens.indices]), (body, bodyRanges)] {
             var found: (Int, Bool)?
             Self.forEachTerm(in: text, ranges: ranges) { candidate, index, isPair in
-                if found == nil && candidate == term { found = (index, isPair) }
+                if found == nil && candidate == term && (hasPairs || !isPair) { found = (index, isPair) }
             }
             if let (index, isPair) = found {
                 let first = text.word(at: index)

@@ -35,10 +35,11 @@ extension TimelineEvent {
             json.key("measure"); json.string(measure.rawValue)
             json.key("value"); json.fraction(value)
             json.endObject()
-        case let .terms(terms)?:
+        case let .terms(terms, gapHours)?:
             json.key("why")
             json.beginObject()
             json.key("terms"); json.stringArray(terms)
+            json.key("gap_hours"); json.integer(gapHours)
             json.endObject()
         case nil:
             break

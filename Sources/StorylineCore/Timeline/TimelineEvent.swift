@@ -45,7 +45,8 @@ public struct TimelineEvent: Sendable, Hashable {
     /// Why the engine decided as it did.
     public enum Why: Sendable, Hashable {
         case measure(DuplicateMeasure, Double)
-        case terms([String])
+        /// The terms that tied an article to its story, and how many hours it lay from its coverage.
+        case terms([String], gapHours: Int)
     }
 
     public var seq: Int
@@ -70,10 +71,10 @@ public struct TimelineEvent: Sendable, Hashable {
         switch judgement.verdict {
         case .started:
             kind = .storyStarted
-        case let .extended(similarity, terms):
+        case let .extended(similarity, terms, gapHours):
             kind = .storyExtended
             self.similarity = similarity
-            why = .terms(terms)
+            why = .terms(terms, gapHours: gapHours)
         case let .duplicate(original, measure, similarity):
             kind = .duplicate
             duplicateOf = Self.articleID(original)

@@ -175,7 +175,7 @@ public final class StateStore: Sendable {
                 var verdict = "started", duplicateOf: Int?, measure: String?, similarity: Double?, terms: String?
                 switch judgement.verdict {
                 case .started: break
-                case let .extended(value, words):
+                case let .extended(value, words, _):
                     verdict = "extended"
                     similarity = value
                     terms = words.joined(separator: "\u{1F}")
@@ -264,7 +264,9 @@ public final class StateStore: Sendable {
                                          similarity: row["similarity"])
                 case "extended":
                     let terms: String = row["terms"] ?? ""
-                    verdict = .extended(similarity: row["similarity"], terms: terms.isEmpty ? [] : terms.components(separatedBy: "\u{1F}"))
+                    // The gap is on the stored timeline line; restoring needs only the story.
+                    verdict = .extended(similarity: row["similarity"], terms: terms.isEmpty ? [] : terms.components(separatedBy: "\u{1F}"),
+                                        gapHours: 0)
                 default:
                     verdict = .started
                 }
