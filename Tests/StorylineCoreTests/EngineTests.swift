@@ -31,7 +31,7 @@ import Testing
         #expect(verdicts.first == .started)
         #expect(stories.count == 1)
         for verdict in verdicts.dropFirst() {
-            guard case .extended(let similarity, let terms) = verdict else {
+            guard case .extended(let similarity, let terms, _) = verdict else {
                 Issue.record("expected story_extended, got \(verdict)")
                 continue
             }

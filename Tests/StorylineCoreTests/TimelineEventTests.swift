@@ -16,10 +16,10 @@ import Testing
         #expect(line == #"{"seq":1,"time":"2025-11-22T04:33:10.123Z","event":"story_started","story":"s1","article":{"id":"a2","file":"a.json","title":"Title","source":"Wire","url":null,"published":"2019-01-23","words":120,"sha256":"\#(String(repeating: "ab", count: 32))"}}"# + "\n")
     }
 
-    @Test func storyExtendedLineHasSimilarityAndTerms() {
-        let judgement = Judgement(article: 2, story: 1, words: 120, verdict: .extended(similarity: 0.41234, terms: ["carney", "steel"]))
+    @Test func storyExtendedLineHasSimilarityTermsAndTheTimeGap() {
+        let judgement = Judgement(article: 2, story: 1, words: 120, verdict: .extended(similarity: 0.41234, terms: ["carney", "steel"], gapHours: 30))
         let line = TimelineEvent(seq: 2, time: time, judgement: judgement, article: makeArticle()).jsonLine
-        #expect(line.hasSuffix(#","similarity":0.4123,"why":{"terms":["carney","steel"]}}"# + "\n"))
+        #expect(line.hasSuffix(#","similarity":0.4123,"why":{"terms":["carney","steel"],"gap_hours":30}}"# + "\n"))
     }
 
     @Test func duplicateLineNamesItsOriginal() {

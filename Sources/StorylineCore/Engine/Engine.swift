@@ -126,6 +126,20 @@ public struct Engine: Sendable {
         return (tokens, ranges)
     }
 
+    /// The words an article is judged on: its body's content, or its title when the body is all page
+    /// furniture (a headline over an agency's copyright line, a caption-like headline repeated as the
+    /// text). The ranges are the body's content ranges, empty when the title stands in for it.
+    ///
+    /// - Throws: `ArticleRejection` with code `empty` when neither the body nor the title holds words.
+    public func judgedWords(of submission: Submission) throws(ArticleRejection) -> (tokens: [Token], ranges: [Range<Int>]) {
+        let (tokens, ranges) = content(of: submission.body)
+        if !tokens.isEmpty { return (tokens, ranges) }
+        guard !submission.title.tokens.isEmpty else {
+            throw ArticleRejection(.empty, "the text holds no words once page furniture is removed, and there is no title")
+        }
+        return (submission.title.tokens, [])
+    }
+
     /// The shingles and signature of a list of words.
     public func fingerprint(of tokens: [Token]) -> (fingerprint: Fingerprint, signature: Signature) {
         let fingerprint = shingler.fingerprint(of: tokens)
@@ -160,7 +174,8 @@ public struct Engine: Sendable {
 
     /// Judges one article and remembers it.
     ///
-    /// - Throws: `ArticleRejection` with code `empty` when no words are left once furniture is removed.
+    /// - Throws: `ArticleRejection` with code `empty` when neither the body, once furniture is removed,
+    ///   nor the title holds a word.
     public mutating func judge(_ submission: Submission) throws(ArticleRejection) -> Judgement {
         try process(submission, recorded: nil)
     }
@@ -176,10 +191,7 @@ public struct Engine: Sendable {
     }
 
     private mutating func process(_ submission: Submission, recorded: Judgement?) throws(ArticleRejection) -> Judgement {
-        let (tokens, ranges) = content(of: submission.body)
-        guard !tokens.isEmpty else {
-            throw ArticleRejection(.empty, "the text holds no words once page furniture is removed")
-        }
+        let (tokens, ranges) = try judgedWords(of: submission)
         let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
         nextArticle = max(nextArticle, Int(number) + 1)
         let (fingerprint, signature) = fingerprint(of: tokens)
