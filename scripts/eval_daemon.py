@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Feeds a dev set to a real `storyline run`, one file at a time in a given order, and keeps its timeline.
+"""Feeds a dev set to a real `storyline run` and keeps its timeline, as a feed or as a backfill.
 
-The daemon judges the files of one batch in name order, so a set is fed the way a producer that
-publishes in order would: each file is written under an in-progress name (a leading '.'), renamed into
-the inbox, and the next one follows once its timeline line is there. Used by `make eval`
-(scripts/eval.sh) and `make eval-draws` (scripts/eval-draws.py).
+As a feed (the default), the set arrives the way a producer that publishes in order delivers it: each
+file is written under an in-progress name (a leading '.'), renamed into the inbox, and the next one
+follows once its timeline line is there. As a backfill (`--backfill`), every file is put in the inbox
+before the daemon starts, as after an outage or when an archive is dropped at once; the daemon judges
+a backlog in `published` order (then name), so on a dated set both give the same timeline. Used by
+`make eval` (scripts/eval.sh) and `make eval-draws` (scripts/eval-draws.py).
 
-Usage: scripts/eval_daemon.py BINARY ARTICLES_DIR ORDER_FILE TIMELINE
+Usage: scripts/eval_daemon.py [--backfill] BINARY ARTICLES_DIR ORDER_FILE TIMELINE
 """
 import os
 import signal
@@ -18,11 +20,15 @@ import time
 LINE_TIMEOUT = 30.0
 
 
-def run(binary, feed, timeline):
+def run(binary, feed, timeline, backfill=False):
     """Runs the daemon over `feed`, a list of (file name, bytes), writing `timeline` (a new file)."""
     with tempfile.TemporaryDirectory() as work:
         inbox = os.path.join(work, "inbox")
         os.mkdir(inbox)
+        if backfill:
+            for name, data in feed:
+                with open(os.path.join(inbox, name), "wb") as f:
+                    f.write(data)
         log_path = os.path.join(work, "daemon.log")
         with open(log_path, "wb") as log:
             daemon = subprocess.Popen(
@@ -30,13 +36,11 @@ def run(binary, feed, timeline):
                 stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for(lambda: "watching " in read(log_path), daemon, log_path, "the daemon to start")
-            with open(timeline, "rb") as lines:
-                for name, data in feed:
-                    staged = os.path.join(inbox, "." + name)
-                    with open(staged, "wb") as f:
-                        f.write(data)
-                    os.rename(staged, os.path.join(inbox, name))
-                    wait_for(lambda: lines.read().count(b"\n") > 0, daemon, log_path, f"the line of {name}")
+            if backfill:
+                wait_for(lambda: count_lines(timeline) >= len(feed), daemon, log_path, "the backfill's lines",
+                         timeout=LINE_TIMEOUT + len(feed) / 100)
+            else:
+                feed_one_by_one(feed, inbox, timeline, daemon, log_path)
         finally:
             daemon.send_signal(signal.SIGTERM)
             code = daemon.wait(timeout=60)
@@ -44,14 +48,29 @@ def run(binary, feed, timeline):
             sys.exit(f"eval: storyline run exited with {code}:\n{read(log_path)[-2000:]}")
 
 
-def wait_for(condition, daemon, log_path, what):
-    deadline = time.monotonic() + LINE_TIMEOUT
+def feed_one_by_one(feed, inbox, timeline, daemon, log_path):
+    with open(timeline, "rb") as lines:
+        for name, data in feed:
+            staged = os.path.join(inbox, "." + name)
+            with open(staged, "wb") as f:
+                f.write(data)
+            os.rename(staged, os.path.join(inbox, name))
+            wait_for(lambda: lines.read().count(b"\n") > 0, daemon, log_path, f"the line of {name}")
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
+
+
+def wait_for(condition, daemon, log_path, what, timeout=LINE_TIMEOUT):
+    deadline = time.monotonic() + timeout
     while not condition():
         if daemon.poll() is not None:
             sys.exit(f"eval: storyline run exited with {daemon.returncode} while waiting for {what}:\n"
                      f"{read(log_path)[-2000:]}")
         if time.monotonic() > deadline:
-            sys.exit(f"eval: no progress in {LINE_TIMEOUT:.0f} s waiting for {what}:\n{read(log_path)[-2000:]}")
+            sys.exit(f"eval: no progress in {timeout:.0f} s waiting for {what}:\n{read(log_path)[-2000:]}")
         time.sleep(0.0002)
 
 
@@ -61,14 +80,18 @@ def read(path):
 
 
 def main():
-    binary, articles, order, timeline = sys.argv[1:5]
+    arguments = sys.argv[1:]
+    backfill = "--backfill" in arguments
+    if backfill:
+        arguments.remove("--backfill")
+    binary, articles, order, timeline = arguments[:4]
     with open(order, encoding="utf-8") as f:
         names = [line.strip() for line in f if line.strip()]
     feed = []
     for name in names:
         with open(os.path.join(articles, name), "rb") as f:
             feed.append((name, f.read()))
-    run(os.path.realpath(binary), feed, timeline)
+    run(os.path.realpath(binary), feed, timeline, backfill)
 
 
 if __name__ == "__main__":

@@ -40,10 +40,14 @@ struct EngineOptions: ParsableArguments {
         (default \(defaults.engine.containmentThreshold)).
         """)
     var containmentThreshold: Double?
-    @Option(help: "Similarity to a story at or above which an article joins it (default \(defaults.engine.storyThreshold)).")
+    @Option(help: "Average cosine with a story's articles at or above which a full article joins it (default \(defaults.engine.storyThreshold)).")
     var storyThreshold: Double?
-    @Option(help: "Days of coverage gap after which a story takes no new articles (default \(defaults.engine.storyWindowDays)).")
+    @Option(help: "Cosine with a story's profile at or above which a headline joins it (default \(defaults.engine.headlineThreshold)).")
+    var headlineThreshold: Double?
+    @Option(help: "Days around a story's coverage within which an article is compared at full weight (default \(defaults.engine.storyWindowDays)).")
     var storyWindowDays: Double?
+    @Option(help: "Beyond the window, days in which a story's similarity halves (default \(defaults.engine.storyHalfLifeDays)).")
+    var storyHalfLifeDays: Double?
     @Option(help: "Days after which coverage leaves the index (default \(defaults.engine.horizonDays)).")
     var horizonDays: Double?
     @Option(help: "Largest article file read, in bytes (default \(defaults.maxFileBytes)).")
@@ -57,7 +61,9 @@ struct EngineOptions: ParsableArguments {
         if let jaccardThreshold { configuration.engine.jaccardThreshold = jaccardThreshold }
         if let containmentThreshold { configuration.engine.containmentThreshold = containmentThreshold }
         if let storyThreshold { configuration.engine.storyThreshold = storyThreshold }
+        if let headlineThreshold { configuration.engine.headlineThreshold = headlineThreshold }
         if let storyWindowDays { configuration.engine.storyWindowDays = storyWindowDays }
+        if let storyHalfLifeDays { configuration.engine.storyHalfLifeDays = storyHalfLifeDays }
         if let horizonDays { configuration.engine.horizonDays = horizonDays }
         if let maxFileBytes { configuration.maxFileBytes = maxFileBytes }
     }

@@ -32,8 +32,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         ("jaccard_threshold", "near-duplicate at Jaccard >= this (default 0.8)"),
         ("containment_threshold", "near-duplicate at containment >= this (default 0.9)"),
         ("minimum_containment_shingles", "shorter texts are judged by Jaccard only (default 25)"),
-        ("story_threshold", "joins a story at similarity >= this; headlines need less (default 0.14)"),
-        ("story_window_days", "a story takes articles within this many days of its coverage (default 7)"),
+        ("story_threshold", "a full article joins a story at average cosine >= this (default 0.14)"),
+        ("headline_threshold", "a headline joins a story at cosine with its profile >= this (default 0.2)"),
+        ("story_window_days", "articles within this many days of a story's coverage count in full (default 2)"),
+        ("story_half_life_days", "beyond the window a story's similarity halves every this many days (default 0.7)"),
         ("horizon_days", "coverage older than this leaves the index (default 30)"),
         ("boilerplate_stories", "a short line seen in this many stories is furniture (default 4)"),
     ]
@@ -90,7 +92,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
         case "containment_threshold": engine.containmentThreshold = try number()
         case "minimum_containment_shingles": engine.minimumContainmentShingles = try integer()
         case "story_threshold": engine.storyThreshold = try number()
+        case "headline_threshold": engine.headlineThreshold = try number()
         case "story_window_days": engine.storyWindowDays = try number()
+        case "story_half_life_days": engine.storyHalfLifeDays = try number()
         case "horizon_days": engine.horizonDays = try number()
         case "boilerplate_stories": engine.boilerplateStories = try integer()
         default:

@@ -49,15 +49,8 @@ public struct Ingestor {
     public mutating func run(paths: [String], order: Order, timeline: TimelineWriter) throws(SystemCallError) -> [TimelineEvent.Kind: Int] {
         var inputs = paths.map(Self.load(sizeLimit: sizeLimit))
         if order == .published {
-            inputs = inputs.enumerated().sorted { left, right in
-                let (a, b) = (left.element, right.element)
-                switch (a.published, b.published) {
-                case let (x?, y?) where x != y: return x < y
-                case (nil, _?): return true
-                case (_?, nil): return false
-                default: return (a.fileName, left.offset) < (b.fileName, right.offset)
-                }
-            }.map(\.element)
+            // Swift's sort is stable: a file given twice keeps its order.
+            inputs.sort { PublishedOrder.precedes($0.published, $0.fileName, $1.published, $1.fileName) }
         }
         var counts: [TimelineEvent.Kind: Int] = [:]
         for input in inputs {

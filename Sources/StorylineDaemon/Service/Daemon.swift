@@ -35,6 +35,8 @@ public final class Daemon {
     private var engine: Engine
     private var tokenizer = Tokenizer()
     private var pending: Set<FileName> = []
+    /// Files read from the inbox but not judged yet, so that a backlog is judged in `published` order.
+    private var readAhead = ReadAhead()
     private var unmovable: Set<FileName> = []
     private var lastSeq = 0
     private var timelineSeq = 0
@@ -284,6 +286,7 @@ public final class Daemon {
         var firstFailure: String?
         for event in try store.unmovedEvents() {
             pending.remove(event.file)
+            readAhead.remove(event.file)
             guard event.seq <= timelineSeq else { continue }
             if Syscalls.exists(bytes: event.file.path(in: configuration.inbox)) {
                 let destination = event.disposition == .archive ? archiveDirectory : rejectedDirectory
@@ -317,12 +320,12 @@ public final class Daemon {
             // Signals first: a reload (after a rotation) must reopen the timeline before more lines go out.
             try handleSignals()
             if stopping { break }
-            if failure == nil, !pending.isEmpty {
+            if failure == nil, !pending.isEmpty || !readAhead.isEmpty {
                 processBatch()
                 if let testStall { Thread.sleep(forTimeInterval: Double(testStall.components.seconds)
                     + Double(testStall.components.attoseconds) / 1e18) }
             }
-            let busy = failure == nil && !pending.isEmpty
+            let busy = failure == nil && (!pending.isEmpty || !readAhead.isEmpty)
             var idle: Duration = failure != nil ? retryDelay : .milliseconds(250)
             // Wake often enough to ping the watchdog at half its interval.
             if let watchdog = notifier.watchdogInterval { idle = min(idle, watchdog / 4) }
@@ -490,25 +493,35 @@ public final class Daemon {
     // MARK: A batch
 
     private func processBatch() {
-        var names = pending.sorted().filter { !unmovable.contains($0) }
-        names = Array(names.prefix(configuration.batchSize))
-        for name in names { pending.remove(name) }
         let now = SystemClock.now()
+        readAhead.fill(from: &pending, skipping: unmovable) { name in
+            do throws(ArticleRejection) {
+                let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
+                return .article(try PreparedArticle(file, arrival: now, tokenizer: &tokenizer), bytes: file.bytes.count)
+            } catch {
+                return .rejected(error)
+            }
+        }
+        let taken = readAhead.takeEarliest(configuration.batchSize)
+        let names = taken.map(\.name)
         var batch = StateStore.Batch()
         var seq = lastSeq
         var judged: [TimelineEvent] = []
-        for name in names {
+        for (name, read) in taken {
             guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
-                logger.notice("\(name) vanished before it was read: nothing to do", metadata: ["article.file": "\(name)"])
+                logger.notice("\(name) vanished before it was judged: nothing to do", metadata: ["article.file": "\(name)"])
                 continue
             }
             seq += 1
             let event: TimelineEvent
             do throws(ArticleRejection) {
-                let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
-                engineIsCommitted = false
-                let prepared = try PreparedArticle(file, arrival: now, tokenizer: &tokenizer)
-                event = try batch.judge(prepared, named: name, seq: seq, at: now, engine: &engine)
+                switch read {
+                case let .article(prepared, _):
+                    engineIsCommitted = false
+                    event = try batch.judge(prepared, named: name, seq: seq, at: now, engine: &engine)
+                case let .rejected(rejection):
+                    throw rejection
+                }
             } catch {
                 if error.code == .unreadable && !Syscalls.exists(bytes: name.path(in: configuration.inbox)) {
                     seq -= 1
@@ -549,7 +562,7 @@ public final class Daemon {
         }
         moveFiles()
         // Once the backlog is cleared, say so at once rather than at the next tick.
-        if pending.isEmpty { updateStatus(force: true) }
+        if pending.isEmpty && readAhead.isEmpty { updateStatus(force: true) }
     }
 
     /// Enters the failed state: nothing new is processed, `retry()` runs with backoff.
@@ -614,7 +627,7 @@ public final class Daemon {
         func counted(_ value: Int, _ one: String, _ many: String) -> String { "\(grouped(value)) \(value == 1 ? one : many)" }
         return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
             + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(grouped(counts.rejected)) rejected, "
-            + "backlog \(grouped(pending.count))"
+            + "backlog \(grouped(pending.count + readAhead.count))"
     }
 
     /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a
