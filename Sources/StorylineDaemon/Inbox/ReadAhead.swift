@@ -4,7 +4,7 @@ import StorylineCore
 ///
 /// Each batch first reads waiting files (by name) until the read-ahead holds `maximumFiles` files or
 /// `maximumBytes` of them, then judges the earliest by `PublishedOrder`. A backfill that fits (8,192
-/// files or 64 MiB by default) is judged exactly as if it had been fed one file at a time in published
+/// files or 16 MiB of file bytes) is judged exactly as if it had been fed one file at a time in published
 /// order; a larger one in that order within each window. A file that changes while it waits is read
 /// again: a new inotify event puts its name back among the waiting, and the new read replaces the old.
 struct ReadAhead {
@@ -24,8 +24,10 @@ struct ReadAhead {
         }
     }
 
+    /// Bounds on what waits, read: a prepared article holds several times its file's bytes (its text,
+    /// its body and its folded words), so the bound is on the files' bytes as well as their number.
     static let maximumFiles = 8192
-    static let maximumBytes = 64 << 20
+    static let maximumBytes = 16 << 20
 
     private var reads: [FileName: Read] = [:]
     private var bytes = 0
