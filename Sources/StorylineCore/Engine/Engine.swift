@@ -222,10 +222,10 @@ public struct Engine: Sendable {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
                 if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
-                    frequencies.observe(bag.terms, newStory: true)
+                    frequencies.observe(bag.terms, storyTerms: bag.terms, startsStory: true)
                     stories.start(record.story, vector: vector, at: submission.time)
                 } else {
-                    frequencies.observe(stories.termsNew(bag.terms, to: record.story), newStory: false)
+                    frequencies.observe(bag.terms, storyTerms: stories.termsNew(bag.terms, to: record.story), startsStory: false)
                     stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
@@ -233,7 +233,7 @@ public struct Engine: Sendable {
                 for: vector, at: submission.time, thresholds: configuration.storyThresholds,
                 decay: configuration.storyDecay) {
                 record.story = match.story
-                frequencies.observe(stories.termsNew(bag.terms, to: match.story), newStory: false)
+                frequencies.observe(bag.terms, storyTerms: stories.termsNew(bag.terms, to: match.story), startsStory: false)
                 stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
                 judgement = Judgement(
@@ -242,7 +242,7 @@ public struct Engine: Sendable {
             } else {
                 record.story = nextStory
                 nextStory += 1
-                frequencies.observe(bag.terms, newStory: true)
+                frequencies.observe(bag.terms, storyTerms: bag.terms, startsStory: true)
                 stories.start(record.story, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }

@@ -1,20 +1,27 @@
 import Foundation
 
-/// How many stories each term has appeared in, learned from the stream, for IDF weights.
+/// How many stories and how many articles each term has appeared in, learned from the stream, for IDF
+/// weights.
 ///
-/// A term counts once per story, not once per article: a story that draws three hundred headlines
-/// about one game makes the game's name common in articles, yet it is the rarest of evidence for any
-/// other story; the words of a beat (a party, a chamber, a president) appear across many stories and
-/// weigh little. So the "documents" are stories, and an article that joins a story adds only the
-/// terms its story did not hold yet.
+/// A term is as telling as the lesser of its two rarities, across stories and across articles. The
+/// words of a beat (a party, a chamber, a president) appear across many stories: rare in no story's
+/// favour, they weigh little even where each story holds few articles. A story's own name, in three
+/// hundred headlines of one game, is common in articles but in one story only; counted over stories
+/// alone it would be the rarest of evidence, and so would every word of a story that had drawn most of
+/// the stream: its words would look rare because they were all in it, and it would draw the rest. Over
+/// articles they are common, so no story can make its own words look rare. An article that joins a
+/// story counts for the story frequency only the terms its story did not hold yet.
 ///
 /// A young stream knows little: with five articles about one event, every word of that event looks
-/// common. So the counts start from `priorDocuments` imaginary stories in which no content term
-/// appears; real counts take over as the stream grows.
+/// common. So both counts start from `priorDocuments` imaginary articles and stories in which no
+/// content term appears; real counts take over as the stream grows.
 public struct DocumentFrequencies: Sendable {
     /// Stories counted.
-    public private(set) var documents = 0
-    private var counts = HashMap<UInt32>(minimumCapacity: 1 << 16)
+    public private(set) var stories = 0
+    /// Articles counted.
+    public private(set) var articles = 0
+    /// Per term: the stories holding it in the high 32 bits, the articles in the low 32.
+    private var counts = HashMap<UInt64>(minimumCapacity: 1 << 16)
     public let priorDocuments: Double
     public let capacity: Int
 
@@ -23,17 +30,23 @@ public struct DocumentFrequencies: Sendable {
         self.capacity = capacity
     }
 
-    /// Counts `terms` (each once) as appearing in one more story; `newStory` when they start one.
-    public mutating func observe<Terms: Sequence<UInt64>>(_ terms: Terms, newStory: Bool) {
-        if counts.count >= capacity { counts = counts.filter { $1 > 1 } }
-        if newStory { documents += 1 }
+    /// Counts one more article holding `terms` (each once), of which `storyTerms` are new to its story;
+    /// `startsStory` when the article starts one.
+    public mutating func observe(_ terms: [UInt64], storyTerms: [UInt64], startsStory: Bool) {
+        if counts.count >= capacity { counts = counts.filter { $1 & 0xffff_ffff > 1 } }
+        if startsStory { stories += 1 }
+        articles += 1
         for term in terms { counts[term, default: 0] += 1 }
+        for term in storyTerms { counts[term, default: 0] += 1 << 32 }
     }
 
-    /// The inverse document frequency of `term`: high for rare terms, low for common ones.
+    /// The inverse document frequency of `term`: the lesser of its rarity across stories and across
+    /// articles; high for terms rare in both, low for common ones.
     public func idf(_ term: UInt64) -> Float {
-        let frequency = Double(counts[term] ?? 0)
-        return Float(log((Double(documents) + priorDocuments + 1) / (frequency + 1)))
+        let held = counts[term] ?? 0
+        let overStories = log((Double(stories) + priorDocuments + 1) / (Double(held >> 32) + 1))
+        let overArticles = log((Double(articles) + priorDocuments + 1) / (Double(held & 0xffff_ffff) + 1))
+        return Float(min(overStories, overArticles))
     }
 }
 
@@ -98,13 +111,15 @@ extension Array {
 
 extension DocumentFrequencies {
     func write(to writer: inout SnapshotWriter) throws {
-        try writer.put(documents)
+        try writer.put(stories)
+        try writer.put(articles)
         try counts.write(to: &writer)
     }
 
     init(from reader: inout SnapshotReader) throws(SnapshotError) {
         self.init()
-        documents = try reader.get()
+        stories = try reader.get()
+        articles = try reader.get()
         counts = try HashMap(from: &reader)
     }
 }
