@@ -118,8 +118,9 @@ public struct Explanation: Sendable {
                     + "are all below their thresholds.")
             }
         }
-        lines.append("(In a running stream the story decision also weighs terms by how rare they are across all "
-            + "articles seen, and compares with the whole story, not one article.)")
+        lines.append("(In a running stream the story decision also weighs terms by how rare they are across the "
+            + "stories and articles seen, compares with the whole story, not one article, and weighs the similarity "
+            + "down when the article lies more than \(c.storyWindowDays) days from the story's coverage.)")
         return lines.joined(separator: "\n") + "\n"
     }
 }
