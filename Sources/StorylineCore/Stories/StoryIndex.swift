@@ -18,7 +18,7 @@ import Foundation
 ///
 /// Time is part of the similarity: an article within `storyWindowDays` of a story's coverage is
 /// compared at full weight; beyond that the similarity halves every `storyHalfLifeDays`, and a story
-/// whose factor has fallen under 1/16 is no candidate at all (`timeFactor(gapDays:)`).
+/// whose factor has fallen under 1/16 is no candidate at all (`TimeDecay.factor(gapDays:)`).
 public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
         var centroid = TermWeights()
