@@ -12,12 +12,12 @@ import Testing
         for story in 0..<40 {
             for article in 0..<3 {
                 let own = UInt64(100 + story)
-                frequencies.observe([beat, own], storyTerms: article == 0 ? [beat, own] : [], startsStory: article == 0)
+                frequencies.observe([beat, own], startsStory: article == 0) { _ in false }
             }
         }
         // One story of forty articles, all naming it.
         for article in 0..<40 {
-            frequencies.observe([name], storyTerms: article == 0 ? [name] : [], startsStory: article == 0)
+            frequencies.observe([name], startsStory: article == 0) { _ in false }
         }
         #expect(frequencies.idf(beat) < frequencies.idf(name))
         #expect(frequencies.idf(name) < frequencies.idf(unseen))
@@ -25,9 +25,9 @@ import Testing
 
     @Test func aStoryThatDrewMostOfTheStreamDoesNotMakeItsWordsRare() {
         var frequencies = DocumentFrequencies()
-        frequencies.observe([filler, name], storyTerms: [filler, name], startsStory: true)
+        frequencies.observe([filler, name], startsStory: true) { _ in true }
         for _ in 0..<1_000 {
-            frequencies.observe([filler], storyTerms: [], startsStory: false)
+            frequencies.observe([filler], startsStory: false) { _ in false }
         }
         // In one story only, yet in every article: as common as a word can be.
         #expect(frequencies.idf(filler) < 0.2)

@@ -222,10 +222,11 @@ public struct Engine: Sendable {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
                 if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
-                    frequencies.observe(bag.terms, storyTerms: bag.terms, startsStory: true)
+                    frequencies.observe(bag.terms, startsStory: true) { _ in true }
                     stories.start(record.story, vector: vector, at: submission.time)
                 } else {
-                    frequencies.observe(bag.terms, storyTerms: stories.termsNew(bag.terms, to: record.story), startsStory: false)
+                    let held = stories.profiles[record.story]?.centroid
+                    frequencies.observe(bag.terms, startsStory: false) { held?.weight(of: $0) == nil }
                     stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
@@ -233,7 +234,8 @@ public struct Engine: Sendable {
                 for: vector, at: submission.time, thresholds: configuration.storyThresholds,
                 decay: configuration.storyDecay) {
                 record.story = match.story
-                frequencies.observe(bag.terms, storyTerms: stories.termsNew(bag.terms, to: match.story), startsStory: false)
+                let held = stories.profiles[match.story]?.centroid
+                frequencies.observe(bag.terms, startsStory: false) { held?.weight(of: $0) == nil }
                 stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
                 judgement = Judgement(
@@ -242,7 +244,7 @@ public struct Engine: Sendable {
             } else {
                 record.story = nextStory
                 nextStory += 1
-                frequencies.observe(bag.terms, storyTerms: bag.terms, startsStory: true)
+                frequencies.observe(bag.terms, startsStory: true) { _ in true }
                 stories.start(record.story, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }

@@ -46,7 +46,7 @@ public struct Explanation: Sendable {
             }
             let fingerprint = engine.fingerprint(of: tokens)
             let bag = TermBag(title: title, body: body, bodyRanges: ranges)
-            frequencies.observe(bag.terms, storyTerms: bag.terms, startsStory: true)
+            frequencies.observe(bag.terms, startsStory: true) { _ in true }
             bags.append(bag)
             sets.append(fingerprint)
             sides.append(Side(name: name, title: article.title, words: tokens.count, shingles: fingerprint.fingerprint.set.count))

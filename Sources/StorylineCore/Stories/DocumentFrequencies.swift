@@ -30,14 +30,13 @@ public struct DocumentFrequencies: Sendable {
         self.capacity = capacity
     }
 
-    /// Counts one more article holding `terms` (each once), of which `storyTerms` are new to its story;
-    /// `startsStory` when the article starts one.
-    public mutating func observe(_ terms: [UInt64], storyTerms: [UInt64], startsStory: Bool) {
+    /// Counts one more article holding `terms` (each once); a term counts for its story frequency too
+    /// when `isNewToStory` says its story did not hold it yet. `startsStory` when the article starts one.
+    public mutating func observe(_ terms: [UInt64], startsStory: Bool, isNewToStory: (UInt64) -> Bool) {
         if counts.count >= capacity { counts = counts.filter { $1 & 0xffff_ffff > 1 } }
         if startsStory { stories += 1 }
         articles += 1
-        for term in terms { counts[term, default: 0] += 1 }
-        for term in storyTerms { counts[term, default: 0] += 1 << 32 }
+        for term in terms { counts[term, default: 0] += startsStory || isNewToStory(term) ? 1 | 1 << 32 : 1 }
     }
 
     /// The inverse document frequency of `term`: the lesser of its rarity across stories and across

@@ -164,12 +164,6 @@ public struct StoryIndex: Sendable {
         threshold(thresholds, fullness: fullness(of: vector))
     }
 
-    /// The terms of `terms` that `story`'s profile does not hold yet (all of them for an unknown story).
-    public func termsNew(_ terms: [UInt64], to story: Int) -> [UInt64] {
-        guard let profile = profiles[story] else { return terms }
-        return terms.filter { profile.centroid.weight(of: $0) == nil }
-    }
-
     /// Starts story `story` with its first article.
     public mutating func start(_ story: Int, vector: TermVector, at time: Timestamp) {
         profiles[story] = Profile(first: time, last: time)

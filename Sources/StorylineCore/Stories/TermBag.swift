@@ -29,16 +29,22 @@ public struct TermBag: Sendable {
         self.bodyRanges = bodyRanges
         var counts = HashMap<Float>(minimumCapacity: body.tokens.count + title.tokens.count)
         var words = 0
-        func count(_ term: UInt64, _ weight: Float) {
-            if counts[term] == nil { words += 1 }
-            counts[term, default: 0] += weight
+        // One pass: words are counted at once, pairs kept aside until the text proves long enough.
+        var pairs: [(term: UInt64, weight: Float)] = []
+        pairs.reserveCapacity(body.tokens.count + title.tokens.count)
+        for (text, ranges, weight) in [(title, [title.tokens.indices], Self.titleWeight), (body, bodyRanges, 1)] {
+            Self.forEachTerm(in: text, ranges: ranges) { term, _, isPair in
+                if isPair {
+                    pairs.append((term, weight))
+                } else {
+                    if counts[term] == nil { words += 1 }
+                    counts[term, default: 0] += weight
+                }
+            }
         }
-        Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, isPair in if !isPair { count(term, Self.titleWeight) } }
-        Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, isPair in if !isPair { count(term, 1) } }
         hasPairs = words >= Self.minimumWordsForPairs
         if hasPairs {
-            Self.forEachTerm(in: title, ranges: [title.tokens.indices]) { term, _, isPair in if isPair { counts[term, default: 0] += Self.titleWeight } }
-            Self.forEachTerm(in: body, ranges: bodyRanges) { term, _, isPair in if isPair { counts[term, default: 0] += 1 } }
+            for (term, weight) in pairs { counts[term, default: 0] += weight }
         }
         self.counts = counts
     }
