@@ -1,0 +1,55 @@
+import Testing
+import StorylineCore
+@testable import StorylineDaemon
+
+/// The read-ahead that lets a backlog be judged in published order.
+@Suite struct ReadAheadTests {
+    var tokenizer = Tokenizer()
+
+    mutating func read(_ name: FileName, published: String?) -> ReadAhead.Read {
+        let field = published.map { #","published":"\#($0)""# } ?? ""
+        let bytes = Array(#"{"title":"\#(name)","text":"Words about \#(name) for the test.""#.utf8) + Array(field.utf8) + [UInt8(ascii: "}")]
+        let file = ArticleFile(name: name.description, bytes: bytes)
+        return .article(try! PreparedArticle(file, arrival: Timestamp(millisecondsSinceEpoch: 0), tokenizer: &tokenizer), bytes: bytes.count)
+    }
+
+    @Test mutating func aBacklogComesOutInPublishedOrderThenByName() {
+        let dates: [String: String?] = [
+            "a.json": "2026-03-02T10:00:00Z", "b.json": "2026-03-01T08:00:00Z", "c.json": nil,
+            "d.json": "2026-03-01T08:00:00Z", "e.json": "2026-03-03",
+        ]
+        var pending = Set(dates.keys.map(FileName.init))
+        var readAhead = ReadAhead()
+        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: dates[name.description]!) }
+        #expect(pending.isEmpty)
+        #expect(readAhead.count == 5)
+        let first = readAhead.takeEarliest(2).map(\.name.description)
+        let rest = readAhead.takeEarliest(10).map(\.name.description)
+        #expect(first == ["c.json", "b.json"])
+        #expect(rest == ["d.json", "a.json", "e.json"])
+        #expect(readAhead.isEmpty)
+    }
+
+    @Test mutating func aFileReadAgainReplacesItsEarlierRead() {
+        var readAhead = ReadAhead()
+        var pending: Set<FileName> = [FileName("x.json"), FileName("y.json")]
+        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: "2026-03-02") }
+        // x.json is rewritten with an earlier date: its name is waiting again.
+        pending = [FileName("x.json")]
+        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: "2026-03-01") }
+        #expect(readAhead.count == 2)
+        #expect(readAhead.takeEarliest(1).map(\.name.description) == ["x.json"])
+    }
+
+    @Test mutating func namesThatCannotBeMovedStayWaitingAndUnread() {
+        var readAhead = ReadAhead()
+        var pending: Set<FileName> = [FileName("stuck.json"), FileName("fine.json")]
+        var reads: [String] = []
+        readAhead.fill(from: &pending, skipping: [FileName("stuck.json")]) { name in
+            reads.append(name.description)
+            return read(name, published: nil)
+        }
+        #expect(reads == ["fine.json"])
+        #expect(pending == [FileName("stuck.json")])
+    }
+}
