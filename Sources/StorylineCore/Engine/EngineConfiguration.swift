@@ -78,6 +78,8 @@ public struct EngineConfiguration: Sendable, Hashable {
                     "use a number of days from 0 to 3650 (2 is the default)")
         try require(storyHalfLifeDays > 0 && storyHalfLifeDays <= 3650, "story_half_life_days", storyHalfLifeDays,
                     "use a positive number of days up to 3650 (0.7 is the default)")
+        try require(horizonDays.isFinite && horizonDays <= 36_500, "horizon_days", horizonDays,
+                    "use a number of days up to 36500 (30 is the default)")
         try require(horizonDays >= storyDecay.candidacyDays, "horizon_days", horizonDays,
                     "the horizon must be at least the story window plus four half-lives "
                         + "(\(storyDecay.candidacyDays) days); 30 is the default")
