@@ -14,7 +14,7 @@ help:
 	@echo "make bench         end-to-end daemon benchmark (burst, latency, scale, datasketch); writes docs/performance.md"
 	@echo "make bench-engine  engine throughput benchmark (docs/performance.md)"
 	@echo "make eval          score the daemon on the ../shared/eval dev sets (as a feed and as a backfill, about 4 minutes)"
-	@echo "make eval-draws    basil in 20 other story orders and 20 other dense layouts: the spread of story F1"
+	@echo "make eval-draws    basil in 20 other story orders, 20 other dense layouts, 20 headline layouts: the spread of story F1"
 	@echo "make fuzz          libFuzzer + AddressSanitizer on the parser, normaliser and shingler (FUZZ_SECONDS=300)"
 	@echo "make soak          10-minute soak of the release daemon (load, reloads, rotations, SIGKILLs) + the slow tests"
 	@echo "make sanitize      unit + end-to-end tests under ThreadSanitizer, then AddressSanitizer (slow; reports in .build-*san/reports)"

@@ -10,6 +10,8 @@ both sets the way the dev sets were built, with other random draws, feeds each t
   dates removed (what `scripts/eval.sh` feeds, with the story order drawn).
 - basil_dense: each story moved to a random start day in a 10-day window from 2019-01-01, its
   articles' offsets kept, fed by published date (ties by file name), like the dev set's order.txt.
+- basil_headlines_dense: the same layouts with each body replaced by its headline, as the dev set
+  basil_headlines_dense is built.
 
 Usage: scripts/eval-draws.py [BINARY] [--draws N]   (needs ../shared/eval, or STORYLINE_EVAL)
 """
@@ -75,6 +77,11 @@ def dense_draw(articles, stories, rng):
     return feed
 
 
+def headline_draw(articles, stories, rng):
+    """A dense layout with every body replaced by its headline."""
+    return [(name, dict(article, text=article["title"])) for name, article in dense_draw(articles, stories, rng)]
+
+
 def score(binary, scorer, gold, feed, work):
     timeline = os.path.join(tempfile.mkdtemp(dir=work), "timeline.jsonl")
     eval_daemon.run(binary, [(name, json.dumps(article).encode()) for name, article in feed], timeline)
@@ -98,7 +105,8 @@ def main():
     binary = os.path.realpath(arguments.binary)
     print(f"{'set':<22} {'draws':>5} {'mean':>7} {'min':>7} {'max':>7}  duplicate events")
     with tempfile.TemporaryDirectory() as work:
-        for label, draw, seed in (("basil (no dates)", undated_draw, 1000), ("basil_dense layout", dense_draw, 2000)):
+        for label, draw, seed in (("basil (no dates)", undated_draw, 1000), ("basil_dense layout", dense_draw, 2000),
+                                  ("headlines dense layout", headline_draw, 3000)):
             figures, duplicates = [], 0
             for index in range(arguments.draws):
                 f1, events = score(binary, scorer, gold, draw(articles, stories, random.Random(seed + index)), work)
