@@ -217,16 +217,15 @@ public struct Engine: Sendable {
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
         } else {
             let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
-                        let vector = TermVector(bag, frequencies: frequencies)
+            let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
                 if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
-                    frequencies.observe(bag.terms, startsStory: true) { _ in true }
+                    learn(bag, joining: nil)
                     stories.start(record.story, vector: vector, at: submission.time)
                 } else {
-                    let held = stories.profiles[record.story]?.centroid
-                    frequencies.observe(bag.terms, startsStory: false) { held?.weight(of: $0) == nil }
+                    learn(bag, joining: record.story)
                     stories.add(vector, to: record.story, at: submission.time)
                 }
                 judgement = recorded
@@ -234,8 +233,7 @@ public struct Engine: Sendable {
                 for: vector, at: submission.time, thresholds: configuration.storyThresholds,
                 decay: configuration.storyDecay) {
                 record.story = match.story
-                let held = stories.profiles[match.story]?.centroid
-                frequencies.observe(bag.terms, startsStory: false) { held?.weight(of: $0) == nil }
+                learn(bag, joining: match.story)
                 stories.add(vector, to: match.story, at: submission.time)
                 let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
                 judgement = Judgement(
@@ -244,7 +242,7 @@ public struct Engine: Sendable {
             } else {
                 record.story = nextStory
                 nextStory += 1
-                frequencies.observe(bag.terms, startsStory: true) { _ in true }
+                learn(bag, joining: nil)
                 stories.start(record.story, vector: vector, at: submission.time)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }
@@ -253,6 +251,16 @@ public struct Engine: Sendable {
         }
         remember(number, record)
         return judgement
+    }
+
+    /// Counts an original article's terms in the frequencies, before it joins `story` (nil: it starts
+    /// one): for the story frequency, only the terms its story's profile does not hold yet.
+    private mutating func learn(_ bag: TermBag, joining story: Int?) {
+        guard let story, let held = stories.profiles[story]?.centroid else {
+            frequencies.observe(bag.terms, startsStory: true) { _ in true }
+            return
+        }
+        frequencies.observe(bag.terms, startsStory: false) { held.weight(of: $0) == nil }
     }
 
     private func nearestDuplicate(sha256: String, record: ArticleRecord) -> (UInt32, DuplicateMeasure, Double)? {
