@@ -33,14 +33,16 @@ struct ReadAhead {
     private var bytes = 0
 
     var isEmpty: Bool { reads.isEmpty }
+    /// Whether no more files are read until some are judged (a lone file over the byte bound still is).
+    private var isFull: Bool { reads.count >= Self.maximumFiles || (bytes >= Self.maximumBytes && !reads.isEmpty) }
     var count: Int { reads.count }
 
     /// Moves waiting names from `pending` (by name, `skipping` those that cannot be moved) into the
     /// read-ahead, reading each with `read`, until it is full or nothing waits.
     mutating func fill(from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Read) {
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty, !isFull else { return }
         for name in pending.sorted() where !skipping.contains(name) {
-            guard reads.count < Self.maximumFiles, bytes < Self.maximumBytes || reads.isEmpty else { break }
+            guard !isFull else { break }
             pending.remove(name)
             remove(name)
             let value = read(name)
