@@ -138,3 +138,29 @@ def test_stored_shingles_that_cannot_be_read_back_are_reported(daemons, paths):
     assert "article a2: its 3 bytes of stored shingles cannot be decoded" in log, log
     assert "PRAGMA integrity_check" in log
     assert second.stop() == 0
+
+
+def dated_article(number: int, published: str) -> str:
+    body = distinct_article(number).split("\n\n", 1)[1]
+    return f"Title: Report {number}\nPublished: {published}\n\n{body}"
+
+
+def test_a_rebuild_takes_numbers_from_the_whole_state_not_from_the_horizon(daemons, paths):
+    """The last article judged is back-dated past the horizon of the newest one; a rebuild without a
+    snapshot (deleting it is documented as safe) must still hand out new article and story numbers."""
+    first = daemons.start(paths)
+    drop_plain(paths.inbox, "new.txt", dated_article(1, "2026-06-01"))
+    wait_for_lines(paths, 1, first)
+    drop_plain(paths.inbox, "old.txt", dated_article(2, "2026-01-01"))
+    wait_for_lines(paths, 2, first)
+    assert first.stop() == 0
+    (paths.state / "engine.snapshot").unlink()
+
+    second = daemons.start(paths)
+    drop_plain(paths.inbox, "after.txt", dated_article(3, "2026-06-02"))
+    events = wait_for_lines(paths, 3, second)
+    assert second.stop() == 0
+    assert [file_of(event) for event in events] == ["new.txt", "old.txt", "after.txt"]
+    assert len({event["article"]["id"] for event in events}) == 3, events
+    assert len({event["story"] for event in events}) == 3, events
+    assert "UNIQUE constraint" not in second.log(), second.log()

@@ -341,6 +341,14 @@ extension Engine {
     /// The highest article number judged or restored (0 when none).
     public var lastArticle: Int { nextArticle - 1 }
 
+    /// Makes the next article and story numbers follow `article` and `story`, the highest a state
+    /// holds: an engine rebuilt from the articles within the horizon must not hand out a number an
+    /// older article or story already has.
+    public mutating func reserveNumbers(throughArticle article: Int, story: Int) {
+        nextArticle = max(nextArticle, article + 1)
+        nextStory = max(nextStory, story + 1)
+    }
+
     /// Writes everything the engine holds, in `chunk`-sized pieces handed to `sink`, ending with a
     /// checksum. `Engine(configuration:snapshot:)` reads it back into an engine that judges exactly as
     /// this one would.

@@ -194,6 +194,10 @@ public final class Daemon {
                 notifier.status("loading state: \(grouped(restored)) articles restored")
             }
         }
+        // Numbers come from the whole state, not from what the horizon holds: an article judged last may
+        // be dated long before the newest, and the story numbers of stories past the horizon stay taken.
+        let highest = try store.highestNumbers()
+        engine.reserveNumbers(throughArticle: highest.article, story: highest.story)
         engineIsCommitted = true
         let seconds = Self.seconds(ContinuousClock.now - started)
         if let after {

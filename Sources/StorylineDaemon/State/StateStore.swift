@@ -150,6 +150,14 @@ public final class StateStore: Sendable {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
     }
 
+    /// The highest article and story numbers the state holds (0 when none), whatever their age.
+    public func highestNumbers() throws -> (article: Int, story: Int) {
+        try database.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT MAX(number), MAX(story) FROM articles")
+            return (row?[0] ?? 0, row?[1] ?? 0)
+        }
+    }
+
     /// Counts for the status line: articles, stories, duplicates, rejected.
     public func counts() throws -> (articles: Int, stories: Int, duplicates: Int, rejected: Int) {
         try database.read { db in
