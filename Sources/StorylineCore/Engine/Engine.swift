@@ -131,13 +131,13 @@ public struct Engine: Sendable {
     /// text). The ranges are the body's content ranges, empty when the title stands in for it.
     ///
     /// - Throws: `ArticleRejection` with code `empty` when neither the body nor the title holds words.
-    public func judgedWords(of submission: Submission) throws(ArticleRejection) -> (tokens: [Token], ranges: [Range<Int>]) {
-        let (tokens, ranges) = content(of: submission.body)
+    public func judgedWords(title: TokenizedText, body: TokenizedText) throws(ArticleRejection) -> (tokens: [Token], ranges: [Range<Int>]) {
+        let (tokens, ranges) = content(of: body)
         if !tokens.isEmpty { return (tokens, ranges) }
-        guard !submission.title.tokens.isEmpty else {
+        guard !title.tokens.isEmpty else {
             throw ArticleRejection(.empty, "the text holds no words once page furniture is removed, and there is no title")
         }
-        return (submission.title.tokens, [])
+        return (title.tokens, [])
     }
 
     /// The shingles and signature of a list of words.
@@ -191,7 +191,7 @@ public struct Engine: Sendable {
     }
 
     private mutating func process(_ submission: Submission, recorded: Judgement?) throws(ArticleRejection) -> Judgement {
-        let (tokens, ranges) = try judgedWords(of: submission)
+        let (tokens, ranges) = try judgedWords(title: submission.title, body: submission.body)
         let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
         nextArticle = max(nextArticle, Int(number) + 1)
         let (fingerprint, signature) = fingerprint(of: tokens)

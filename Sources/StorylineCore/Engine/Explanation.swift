@@ -39,9 +39,8 @@ public struct Explanation: Sendable {
         for (name, article, _) in [leftArticle, rightArticle] {
             let title = tokenizer.tokenize(article.title)
             let body = tokenizer.tokenize(article.body)
-            let submission = Submission(title: title, body: body, sha256: "", time: Timestamp(millisecondsSinceEpoch: 0))
             let (tokens, ranges): ([Token], [Range<Int>])
-            do { (tokens, ranges) = try engine.judgedWords(of: submission) } catch {
+            do { (tokens, ranges) = try engine.judgedWords(title: title, body: body) } catch {
                 throw ArticleRejection(.empty, "\(name) holds no words once page furniture is removed, and no title")
             }
             let fingerprint = engine.fingerprint(of: tokens)
