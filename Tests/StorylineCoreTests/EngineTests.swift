@@ -107,6 +107,15 @@ import Testing
         #expect(engine.liveStories == 1)
     }
 
+    @Test func aPublicationTimeAfterArrivalIsNotBelieved() {
+        let arrival = Timestamp(millisecondsSinceEpoch: 1_000 * Timestamp.millisecondsPerDay)
+        func at(_ milliseconds: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: arrival.millisecondsSinceEpoch + milliseconds) }
+        #expect(Submission.judgedTime(published: nil, arrival: arrival) == arrival)
+        #expect(Submission.judgedTime(published: at(-400 * Timestamp.millisecondsPerDay), arrival: arrival) == at(-400 * Timestamp.millisecondsPerDay))
+        #expect(Submission.judgedTime(published: at(Submission.clockSkewMilliseconds), arrival: arrival) == at(Submission.clockSkewMilliseconds))
+        #expect(Submission.judgedTime(published: at(Submission.clockSkewMilliseconds + 1), arrival: arrival) == arrival)
+    }
+
     @Test func furnitureOnlyTextIsEmpty() throws {
         var engine = try makeEngine()
         var tokenizer = Tokenizer()

@@ -10,7 +10,9 @@ import StorylineCore
         let field = published.map { #","published":"\#($0)""# } ?? ""
         let bytes = Array(#"{"title":"\#(name)","text":"Words about \#(name) for the test.""#.utf8) + Array(field.utf8) + [UInt8(ascii: "}")]
         let file = ArticleFile(name: name.description, bytes: bytes)
-        return .article(try! PreparedArticle(file, arrival: Timestamp(millisecondsSinceEpoch: 0), tokenizer: &tokenizer), bytes: bytes.count)
+        // Arrival after every date used: a date after arrival would not be believed.
+        let arrival = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
+        return .article(try! PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: bytes.count)
     }
 
     @Test mutating func aBacklogComesOutInPublishedOrderThenByName() {

@@ -42,7 +42,7 @@ public struct Submission: Sendable {
     public var title: TokenizedText
     public var body: TokenizedText
     public var sha256: String
-    /// Publication time when the file gave one, else arrival time: what story windows use.
+    /// Publication time when the file gave a believable one, else arrival time: what story windows use.
     public var time: Timestamp
 
     public init(title: TokenizedText, body: TokenizedText, sha256: String, time: Timestamp) {
@@ -325,11 +325,30 @@ public struct Engine: Sendable {
 }
 
 extension Submission {
-    /// Folds a parsed article's title and body; its time is the publication time, else `arrival`.
+    /// How far past its arrival a publication time is still believed: a feed's clock a little fast.
+    ///
+    /// A producer's date is data, not the clock. An article cannot be published after it arrives, and
+    /// the engine's clock (the newest time it has judged) decides what leaves the indexes: one file
+    /// dated 2100 would evict every earlier article and so turn off duplicate detection. A later date
+    /// (a time zone written wrong, a typo, an embargo time) is kept on the article's line as given and
+    /// the article is judged as published when it arrived.
+    public static let clockSkewMilliseconds: Int64 = 60 * 60 * 1000
+
+    /// The time an article is judged at: its publication time, unless there is none or it lies more
+    /// than `clockSkewMilliseconds` after `arrival`; then `arrival`. Old dates are kept: a backfill of
+    /// an archive is judged through its own dates, as a feed of that time was.
+    public static func judgedTime(published: Timestamp?, arrival: Timestamp) -> Timestamp {
+        guard let published, published.millisecondsSinceEpoch - arrival.millisecondsSinceEpoch <= clockSkewMilliseconds else {
+            return arrival
+        }
+        return published
+    }
+
+    /// Folds a parsed article's title and body; its time is `judgedTime(published:arrival:)`.
     public init(_ article: ParsedArticle, sha256: String, arrival: Timestamp, tokenizer: inout Tokenizer) {
         self.init(
             title: tokenizer.tokenize(article.title), body: tokenizer.tokenize(article.body),
-            sha256: sha256, time: article.publishedTime ?? arrival)
+            sha256: sha256, time: Self.judgedTime(published: article.publishedTime, arrival: arrival))
     }
 }
 

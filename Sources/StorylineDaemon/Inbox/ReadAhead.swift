@@ -14,7 +14,7 @@ struct ReadAhead {
         case rejected(ArticleRejection)
 
         var published: Timestamp? {
-            if case let .article(prepared, _) = self { return prepared.article.publishedTime }
+            if case let .article(prepared, _) = self { return prepared.believedPublished }
             return nil
         }
 

@@ -40,7 +40,7 @@ public final class Daemon {
     private var unmovable: Set<FileName> = []
     private var lastSeq = 0
     private var timelineSeq = 0
-    private var counts = (articles: 0, stories: 0, duplicates: 0, rejected: 0)
+    private var counts = StateStore.Counts()
     private var lastStatus = ""
     private var lastStatusTime = ContinuousClock.now - .seconds(10)
     private var lastWatchdog = ContinuousClock.now
@@ -139,8 +139,7 @@ public final class Daemon {
         }
         scanInbox()
         moveFiles()
-        let loaded = try store.counts()
-        counts = loaded
+        counts = try store.counts()
         notifier.ready(status: statusText)
         lastStatus = statusText
         logger.notice("watching \(configuration.inbox): timeline \(configuration.timeline) at seq \(lastSeq), \(pending.count) files waiting", metadata: [
@@ -181,9 +180,14 @@ public final class Daemon {
         engine.fingerprintArchive = store
         var restored = 0
         var lastReport = ContinuousClock.now
-        try store.restorableArticles(after: after, horizonDays: configuration.engine.horizonDays) { row in
+        // A state written before producers' dates were checked may hold an article dated 2100: it is
+        // restored as if judged now, so that it does not evict everything before it again.
+        let now = SystemClock.now()
+        let latest = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + Submission.clockSkewMilliseconds)
+        try store.restorableArticles(after: after, horizonDays: configuration.engine.horizonDays, latest: latest) { row in
             let submission = Submission(
-                title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256, time: row.time)
+                title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256,
+                time: Submission.judgedTime(published: row.time, arrival: now))
             try? engine.restore(submission, as: row.judgement)
             // Rows from before shingles were stored keep theirs in memory until they leave the horizon.
             if row.hasFingerprint { engine.releaseFingerprints(of: [row.judgement.article]) }
@@ -511,6 +515,7 @@ public final class Daemon {
         var batch = StateStore.Batch()
         var seq = lastSeq
         var judged: [TimelineEvent] = []
+        var futureDated: [(name: FileName, published: String)] = []
         for (name, read) in taken {
             guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
                 logger.notice("\(name) vanished before it was judged: nothing to do", metadata: ["article.file": "\(name)"])
@@ -523,6 +528,7 @@ public final class Daemon {
                 case let .article(prepared, _):
                     engineIsCommitted = false
                     event = try batch.judge(prepared, named: name, seq: seq, at: now, engine: &engine)
+                    if prepared.isFutureDated { futureDated.append((name, prepared.article.published ?? "")) }
                 case let .rejected(rejection):
                     throw rejection
                 }
@@ -556,7 +562,14 @@ public final class Daemon {
         lastSeq = seq
         retryDelay = .milliseconds(250)
         for event in judged { log(event) }
+        for (name, published) in futureDated {
+            logger.warning("""
+                \(name) is dated \(published), more than an hour after it arrived: judged as published on arrival \
+                (its line keeps the date as given); check the producer's clock or time zone
+                """, metadata: ["article.file": "\(name)", "article.published": "\(published)"])
+        }
         updateCounts(judged)
+        counts.futureDated += futureDated.count
         do {
             try appendCommittedLines()
         } catch {
@@ -629,9 +642,10 @@ public final class Daemon {
 
     private var statusCounts: String {
         func counted(_ value: Int, _ one: String, _ many: String) -> String { "\(grouped(value)) \(value == 1 ? one : many)" }
+        let futureDated = counts.futureDated > 0 ? "\(grouped(counts.futureDated)) future-dated, " : ""
         return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
             + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(grouped(counts.rejected)) rejected, "
-            + "backlog \(grouped(pending.count + readAhead.count))"
+            + futureDated + "backlog \(grouped(pending.count + readAhead.count))"
     }
 
     /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a

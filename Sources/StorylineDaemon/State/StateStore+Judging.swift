@@ -16,6 +16,17 @@ public struct PreparedArticle: Sendable {
         article = try ArticleParser.parse(file.bytes, fileName: file.name)
         submission = Submission(article, sha256: file.sha256, arrival: arrival, tokenizer: &tokenizer)
     }
+
+    /// Whether the file's publication time lies too far past its arrival to be believed
+    /// (`Submission.judgedTime(published:arrival:)`): the article is judged as published on arrival.
+    public var isFutureDated: Bool {
+        article.publishedTime.map { $0 != submission.time } ?? false
+    }
+
+    /// The publication time the article is judged by, nil when it has none it can be believed for.
+    public var believedPublished: Timestamp? {
+        isFutureDated ? nil : article.publishedTime
+    }
 }
 
 extension StateStore.Batch {
@@ -46,7 +57,7 @@ extension StateStore.Batch {
                                   article: TimelineEvent.Article(result, file: name.description, article, sha256: submission.sha256))
         articles.append(StateStore.ArticleRow(
             judgement: result, seq: seq, file: name.description, sha256: submission.sha256, published: article.published,
-            time: submission.time, title: article.title, body: article.body,
+            time: submission.time, futureDated: prepared.isFutureDated, title: article.title, body: article.body,
             fingerprint: engine.fingerprint(ofArticle: result.article)))
         events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: submission.sha256, disposition: .archive))
         return event

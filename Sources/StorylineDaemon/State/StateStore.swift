@@ -37,6 +37,9 @@ public final class StateStore: Sendable {
         public var sha256: String
         public var published: String?
         public var time: Timestamp
+        /// Whether `published` was too far ahead of the daemon's clock to be believed, so `time` is
+        /// the arrival (`PreparedArticle.isFutureDated`).
+        public var futureDated = false
         public var title: String
         public var body: String
         /// The article's shingles, stored so the engine need not hold them (nil in rows written before
@@ -136,6 +139,13 @@ public final class StateStore: Sendable {
                 CREATE INDEX events_rejected ON events(seq) WHERE disposition = 'rejected';
                 """)
         }
+        migrator.registerMigration("v7: producer dates not believed") { db in
+            // Articles dated too far past their arrival, judged as published on arrival: counted in STATUS.
+            try db.execute(sql: """
+                ALTER TABLE articles ADD COLUMN future_dated INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX articles_future_dated ON articles(number) WHERE future_dated = 1;
+                """)
+        }
         return migrator
     }
 
@@ -158,14 +168,29 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Counts for the status line: articles, stories, duplicates, rejected.
-    public func counts() throws -> (articles: Int, stories: Int, duplicates: Int, rejected: Int) {
+    /// Counts for the status line.
+    public struct Counts: Sendable, Hashable {
+        public var articles = 0
+        public var stories = 0
+        public var duplicates = 0
+        public var rejected = 0
+        /// Articles whose publication time was not believed (`ArticleRow.futureDated`).
+        public var futureDated = 0
+        public init() {}
+    }
+
+    /// Counts for the status line.
+    public func counts() throws -> Counts {
         try database.read { db in
             let articles = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles") ?? 0
             let stories = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stories") ?? 0
             let duplicates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE verdict = 'duplicate'") ?? 0
             let rejected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE disposition = 'rejected'") ?? 0
-            return (articles, stories, duplicates, rejected)
+            let futureDated = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE future_dated = 1") ?? 0
+            var counts = Counts()
+            (counts.articles, counts.stories, counts.duplicates, counts.rejected, counts.futureDated)
+                = (articles, stories, duplicates, rejected, futureDated)
+            return counts
         }
     }
 
@@ -196,13 +221,13 @@ public final class StateStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
-                            measure, similarity, terms, words, title, body, shingles)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            measure, similarity, terms, words, title, body, shingles, future_dated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
                                 article.time.millisecondsSinceEpoch, judgement.story, verdict, duplicateOf, measure,
                                 similarity, terms, judgement.words, article.title, article.body,
-                                article.fingerprint.map(Self.encode)])
+                                article.fingerprint.map(Self.encode), article.futureDated])
                 try db.execute(
                     sql: """
                         INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
@@ -246,9 +271,12 @@ public final class StateStore: Sendable {
     }
 
     /// Articles to restore the engine from, in judgement order: those judged after article `after`,
-    /// or, when `after` is nil, those at most `horizonDays` older than the newest. `body` returns each
-    /// in turn.
-    public func restorableArticles(after: Int? = nil, horizonDays: Double, _ body: (ArticleRow) throws -> Void) throws {
+    /// or, when `after` is nil, those at most `horizonDays` older than the newest time no later than
+    /// `latest` (a state written before producers' dates were checked may hold one dated 2100).
+    /// `body` returns each in turn.
+    public func restorableArticles(
+        after: Int? = nil, horizonDays: Double, latest: Timestamp, _ body: (ArticleRow) throws -> Void
+    ) throws {
         try database.read { db in
             let cursor: RowCursor
             let columns = """
@@ -259,7 +287,8 @@ public final class StateStore: Sendable {
                 cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE number > ? ORDER BY number",
                                              arguments: [after])
             } else {
-                guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles") else { return }
+                guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles WHERE time <= ?",
+                                                      arguments: [latest.millisecondsSinceEpoch]) else { return }
                 let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
                 cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE time >= ? ORDER BY number",
                                              arguments: [cutoff])
