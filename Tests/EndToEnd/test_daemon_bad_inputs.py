@@ -84,7 +84,7 @@ BAD_INPUTS = {
 
 def check_rejected_entry(paths: DaemonPaths, name: str) -> None:
     """The entry (whatever its kind) is in rejected/ and not in archive/."""
-    entry = paths.rejected / name
+    entry = paths.rejected_as(name)
     assert os.path.lexists(entry), f"{name} not in rejected/: {sorted(paths.rejected_names())}"
     assert name not in paths.archived_names()
 
@@ -120,10 +120,10 @@ def test_rejected_special_entries_keep_what_they_are(daemons, paths):
     wait_until_moved(paths, [fifo, link, folder])
     assert daemon.stop() == 0
 
-    assert stat.S_ISFIFO(os.lstat(paths.rejected / fifo).st_mode)
-    assert os.readlink(paths.rejected / link) == str(target)  # the link itself moved; never followed
+    assert stat.S_ISFIFO(os.lstat(paths.rejected_as(fifo)).st_mode)
+    assert os.readlink(paths.rejected_as(link)) == str(target)  # the link itself moved; never followed
     assert target.read_bytes() == target_bytes
-    assert (paths.rejected / folder / "inside.txt").read_text() == distinct_article(41)
+    assert (paths.rejected_as(folder) / "inside.txt").read_text() == distinct_article(41)
     assert sorted(event["code"] for event in checked_timeline(paths.timeline)) == ["not_regular_file"] * 3
 
 
@@ -164,7 +164,7 @@ def test_a_fifo_made_in_the_inbox_does_not_stop_the_daemon(daemons, paths):
     events = checked_timeline(paths.timeline)
     pipe = [event for event in events if file_of(event) == "pipe.txt"]
     assert [(event["event"], event["code"]) for event in pipe] == [("rejected", "not_regular_file")], (lines, events)
-    assert stat.S_ISFIFO(os.lstat(paths.rejected / "pipe.txt").st_mode)
+    assert stat.S_ISFIFO(os.lstat(paths.rejected_as("pipe.txt")).st_mode)
 
 
 STRANGE_NAMES = [

@@ -23,7 +23,7 @@ import threading
 import time
 
 from daemon_support import (  # noqa: F401
-    Daemon, checked_timeline, daemons, drop_maildir, file_of, has, make_corpus, paths, wait_until,
+    Daemon, archive_name, checked_timeline, daemons, drop_maildir, file_of, has, make_corpus, paths, wait_until,
 )
 from test_logrotate import file_bytes, timeline_files, wait_for_total_lines, whole_lines
 
@@ -265,7 +265,8 @@ def test_sigkill_during_a_burst_with_rotations_and_reloads_loses_and_repeats_not
     for event in events:
         name = file_of(event)
         home = paths.rejected if event["event"] == "rejected" else paths.archive
-        assert (home / name).read_bytes() == corpus.files[name], f"{name} is not intact in {home.name}/; {context}"
+        entry = home / archive_name(event["seq"], name)
+        assert entry.read_bytes() == corpus.files[name], f"{name} is not intact in {home.name}/ as {entry.name}; {context}"
 
     # What each file became survives the crashes: the state the engine is rebuilt from is complete.
     for event in events:

@@ -49,8 +49,8 @@ def test_files_from_an_inbox_on_another_file_system_are_archived_intact(daemons,
     assert paths.archived_names() == set(files) - {"empty.txt"}
     assert paths.rejected_names() == {"empty.txt"}
     for name, text in files.items():
-        home = paths.rejected if name == "empty.txt" else paths.archive
-        assert (home / name).read_text() == text
+        entry = paths.rejected_as(name) if name == "empty.txt" else paths.archived_as(name)
+        assert entry.read_text() == text
 
 
 def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejected(daemons, cross_device_paths):
@@ -69,5 +69,5 @@ def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejec
     codes = {file_of(event): event.get("code") for event in checked_timeline(paths.timeline)}
     assert codes == {"pipe.txt": "not_regular_file", "folder": "not_regular_file", "marker.txt": None}
     wait_until_moved(paths, ["pipe.txt", "folder"], timeout=3)
-    assert stat.S_ISFIFO(os.lstat(paths.rejected / "pipe.txt").st_mode)
-    assert (paths.rejected / "folder").is_dir()
+    assert stat.S_ISFIFO(os.lstat(paths.rejected_as("pipe.txt")).st_mode)
+    assert (paths.rejected_as("folder")).is_dir()

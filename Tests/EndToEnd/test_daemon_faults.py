@@ -143,7 +143,7 @@ def assert_each_file_once(paths: DaemonPaths, files: dict[str, bytes]) -> list[d
     assert paths.rejected_names() == set()
     assert paths.inbox_names() == set()
     for name, data in files.items():
-        assert (paths.archive / name).read_bytes() == data, f"{name} was not archived intact"
+        assert (paths.archived_as(name)).read_bytes() == data, f"{name} was not archived intact"
     return events
 
 

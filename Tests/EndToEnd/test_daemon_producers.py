@@ -105,9 +105,10 @@ def test_the_same_name_dropped_twice_gets_two_lines_and_both_files_are_kept(daem
     wait_until_moved(paths, ["same.txt"])
     assert daemon.stop() == 0
     assert [file_of(event) for event in checked_timeline(paths.timeline)] == ["same.txt", "same.txt"]
-    assert paths.archived_names() == {"same.txt", "same.1.txt"}  # nothing archived is overwritten
-    assert {(paths.archive / name).read_text() for name in paths.archived_names()} == {
-        distinct_article(1), distinct_article(2)}
+    # Nothing archived is overwritten: each file goes aside under the seq of its line.
+    assert paths.archived_files() == {"0000000001-same.txt", "0000000002-same.txt"}
+    assert [(paths.archive / name).read_text() for name in sorted(paths.archived_files())] == [
+        distinct_article(1), distinct_article(2)]
 
 
 def test_a_deleted_and_recreated_inbox_is_watched_again(daemons, paths):

@@ -12,7 +12,7 @@ import StorylineCore
         let file = ArticleFile(name: name.description, bytes: bytes)
         // Arrival after every date used: a date after arrival would not be believed.
         let arrival = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
-        return .article(try! PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: bytes.count)
+        return .article(try! PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: bytes.count, version: nil)
     }
 
     @Test mutating func aBacklogComesOutInPublishedOrderThenByName() {
@@ -53,5 +53,29 @@ import StorylineCore
         }
         #expect(reads == ["fine.json"])
         #expect(pending == [FileName("stuck.json")])
+    }
+}
+
+/// The names files get in archive/ and rejected/.
+@Suite struct ArchiveNameTests {
+    @Test func theSeqComesFirstAndTheNameAfter() {
+        #expect(FileName("latest.json").archived(seq: 42).description == "0000000042-latest.json")
+        #expect(FileName("latest.json").archived(seq: 42, attempt: 2).description == "0000000042.2-latest.json")
+        #expect(FileName("x").archived(seq: 12_345_678_901).description == "12345678901-x")
+    }
+
+    @Test func aLongNameIsCutToFitKeepingItsExtensionAndWholeCharacters() {
+        let long = FileName(String(repeating: "é", count: 130) + ".json")  // 265 bytes
+        let archived = long.archived(seq: 7)
+        #expect(archived.bytes.count <= 255)
+        #expect(archived.description.hasSuffix(".json"))
+        #expect(!archived.description.contains("\u{FFFD}"))
+        #expect(archived.judgedLine?.seq == 7)
+    }
+
+    @Test func anArchiveEntryNamesItsLineAndItsInboxName() {
+        #expect(FileName("0000000042.1-latest.json").judgedLine.map { [String($0.seq), $0.name.description] } == ["42", "latest.json"])
+        #expect(FileName("latest.json").judgedLine == nil)
+        #expect(FileName("0000000042").judgedLine == nil)
     }
 }

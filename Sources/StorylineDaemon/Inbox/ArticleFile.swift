@@ -11,14 +11,17 @@ public struct ArticleFile: Sendable {
     public var bytes: [UInt8]
     /// Lowercase hex SHA-256 of `bytes`.
     public var sha256: String
+    /// Which file was read (nil for bytes made in memory).
+    public var version: FileVersion?
 
     /// The bytes of a file already read, with their SHA-256 computed here.
     ///
     /// `read(_:in:sizeLimit:)` ends here; a tool that makes files' bytes in memory (the benchmarks'
     /// `state-fill`) starts here, and gets the same `sha256` the daemon would.
-    public init(name: String, bytes: [UInt8]) {
+    public init(name: String, bytes: [UInt8], version: FileVersion? = nil) {
         self.name = name
         self.bytes = bytes
+        self.version = version
         sha256 = SHA256.hash(data: bytes).map { byte in
             let digits = String(byte, radix: 16)
             return byte < 16 ? "0" + digits : digits
@@ -84,6 +87,6 @@ public struct ArticleFile: Sendable {
         guard bytes.count <= sizeLimit else {
             throw ArticleRejection(.tooLarge, "the file grew past the \(sizeLimit)-byte limit while it was read")
         }
-        return ArticleFile(name: name, bytes: bytes)
+        return ArticleFile(name: name, bytes: bytes, version: FileVersion(status))
     }
 }

@@ -4,7 +4,8 @@ import Glibc
 
 /// Moves handled inbox entries aside, never overwriting and never deleting a user's file.
 public enum FileMover {
-    /// Moves `name` from `source` into `destination`, adding a suffix on a name clash.
+    /// Moves `name` from `source` into `destination` as `name.archived(seq:)`: the judged file's line
+    /// and its place aside share the seq, and the name always fits and never clashes.
     ///
     /// Across file systems (EXDEV) the entry is recreated in `destination` (a regular file copied and
     /// made durable, a symlink or FIFO made again, a directory moved entry by entry) and only then
@@ -15,10 +16,17 @@ public enum FileMover {
     /// - Returns: the name the entry has in `destination`.
     /// - Throws: `SystemCallError` when the entry cannot be moved; it then stays where it was.
     @discardableResult
-    public static func move(_ name: FileName, from source: String, to destination: String) throws(SystemCallError) -> FileName {
+    public static func move(_ name: FileName, from source: String, to destination: String, seq: Int) throws(SystemCallError) -> FileName {
+        try move(name, from: source, to: destination) { name.archived(seq: seq, attempt: $0) }
+    }
+
+    /// Moves `name` to the first of `naming(0)`, `naming(1)`… not taken in `destination`.
+    private static func move(
+        _ name: FileName, from source: String, to destination: String, naming: (Int) -> FileName
+    ) throws(SystemCallError) -> FileName {
         let from = name.path(in: source)
-        for attempt in 0..<10_000 {
-            let target = name.suffixed(attempt)
+        for attempt in 0..<100 {
+            let target = naming(attempt)
             do {
                 if try Syscalls.renameWithoutReplacing(from, target.path(in: destination)) { return target }
             } catch where error.errno == EXDEV {
@@ -57,8 +65,9 @@ public enum FileMover {
                 throw fail("mkdir", to)
             }
             let inner = Syscalls.shown(from), outer = Syscalls.shown(to)
+            // A new directory: its entries keep their names.
             for entry in try Syscalls.directoryEntries(bytes: from) {
-                try move(entry, from: inner, to: outer)
+                try move(entry, from: inner, to: outer) { _ in entry }
             }
             guard Syscalls.withCPath(from, { rmdir($0) }) == 0 else { throw fail("rmdir", from) }
             return true

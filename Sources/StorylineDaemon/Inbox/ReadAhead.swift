@@ -8,19 +8,26 @@ import StorylineCore
 /// order; a larger one in that order within each window. A file that changes while it waits is read
 /// again: a new inotify event puts its name back among the waiting, and the new read replaces the old.
 struct ReadAhead {
-    /// A file as read: ready for judgement, or already known not to be an article.
+    /// A file as read: ready for judgement, or already known not to be an article; with which file
+    /// it was (nil when it could not be examined).
     enum Read {
-        case article(PreparedArticle, bytes: Int)
-        case rejected(ArticleRejection)
+        case article(PreparedArticle, bytes: Int, version: FileVersion?)
+        case rejected(ArticleRejection, version: FileVersion?)
 
         var published: Timestamp? {
-            if case let .article(prepared, _) = self { return prepared.believedPublished }
+            if case let .article(prepared, _, _) = self { return prepared.believedPublished }
             return nil
         }
 
         var bytes: Int {
-            if case let .article(_, bytes) = self { return bytes }
+            if case let .article(_, bytes, _) = self { return bytes }
             return 0
+        }
+
+        var version: FileVersion? {
+            switch self {
+            case let .article(_, _, version), let .rejected(_, version): return version
+            }
         }
     }
 

@@ -243,15 +243,21 @@ public final class Daemon {
     }
 
     /// Makes the timeline end with every committed line, exactly once.
+    ///
+    /// - Throws: `DaemonError` when the timeline is not the state's own (ahead of it, or written by
+    ///   another state): writing on would give two files one seq, or skip lines, silently.
     private func reconcileTimeline() throws {
         do {
-            let lastInFile = try timeline.repairTornTail()
-            timelineSeq = lastInFile ?? min(lastSeq, timelineSeq)
-            if lastInFile == nil && lastSeq > 0 && timelineSeq == 0 {
+            _ = try timeline.repairTornTail()
+            if let line = try timeline.lastWholeLine() {
+                timelineSeq = try continuation(after: line, in: configuration.timeline)
+            } else if lastSeq > 0 {
                 // A new or rotated-away file: the lines before it are in the rotated copy (logrotate's
                 // FILE.1 with delaycompress), whose torn last line a crash may have left; without one,
                 // lines up to the last file moved out were written.
-                let rotated = TimelineWriter.repairTornTail(ofFile: configuration.timeline + ".1")
+                let rotatedPath = configuration.timeline + ".1"
+                let rotated = TimelineWriter.repairTornTail(ofFile: rotatedPath)
+                if let rotated, rotated > lastSeq { throw timelineAhead(rotatedPath, at: rotated) }
                 timelineSeq = max(rotated ?? 0, try store.lastMovedSeq())
             }
             try appendCommittedLines()
@@ -260,13 +266,50 @@ public final class Daemon {
         }
     }
 
+    /// The seq after which the state's lines go on in a timeline file that ends with `line`.
+    ///
+    /// - Throws: `DaemonError` when the file is not the state's: its last line has a seq the state has
+    ///   not reached (a state older than its timeline: a restored backup, a new state beside an old
+    ///   timeline), or differs from the state's line of that seq (another state's timeline).
+    private func continuation(after line: ArraySlice<UInt8>, in path: String) throws -> Int {
+        guard let seq = TimelineWriter.seq(ofLine: line) else {
+            throw DaemonError(message: """
+                the timeline \(path) ends with a line that is not a Storyline timeline line: \
+                \(String(decoding: line.prefix(120), as: UTF8.self)). Storyline appends only to its own timeline: \
+                move the file away, or give storyline another --timeline. \(Self.timelineAdvice)
+                """, errno: EEXIST)
+        }
+        guard seq <= lastSeq else { throw timelineAhead(path, at: seq) }
+        guard let stored = try store.line(seq: seq), stored.utf8.dropLast().elementsEqual(line) else {
+            throw DaemonError(message: """
+                the timeline \(path) is not this state's: its last line (seq \(seq)) is not the line the state \
+                \(configuration.state) wrote at seq \(seq). Two states must not share a timeline: give each its own \
+                --timeline, or put back the timeline that belongs to this state. \(Self.timelineAdvice)
+                """, errno: EEXIST)
+        }
+        return seq
+    }
+
+    private func timelineAhead(_ path: String, at seq: Int) -> DaemonError {
+        DaemonError(message: """
+            the timeline \(path) reaches seq \(seq) but the state \(configuration.state) only seq \(lastSeq): the \
+            state is older than its timeline (a backup restored, or a new state beside an old timeline). Writing on \
+            would give seq \(lastSeq + 1) to a second line, and consumers would see it twice. \(Self.timelineAdvice)
+            """, errno: EEXIST)
+    }
+
+    private static let timelineAdvice = """
+        To restore a backup, use `storyline restore`, which puts back the state and the timeline that belong \
+        together and sends the files judged since back through the inbox; to start afresh, `storyline reset` \
+        (docs/operations.md: Backup, restore, reset).
+        """
+
     private func appendCommittedLines() throws {
         let missing = try store.events(after: timelineSeq)
         guard !missing.isEmpty else { return }
         if try timeline.reopenIfRotated() {
             logger.notice("the timeline \(configuration.timeline) was replaced: writing to the file now at the path")
-            // The file now there may be the old one put back: continue after its last line.
-            if let last = try timeline.repairTornTail() { timelineSeq = last }
+            try adoptReopenedTimeline()
         }
         for event in missing { try timeline.append(line: event.line) }
         try timeline.flush()
@@ -296,14 +339,30 @@ public final class Daemon {
             pending.remove(event.file)
             readAhead.remove(event.file)
             guard event.seq <= timelineSeq else { continue }
-            if Syscalls.exists(bytes: event.file.path(in: configuration.inbox)) {
+            let entry: InboxEntry
+            do { entry = try inboxEntry(of: event) } catch {
+                logger.error("cannot examine \(event.file) in the inbox: \(error)", metadata: ["article.file": "\(event.file)"])
+                unmovable.insert(event.file)
+                firstFailure = firstFailure ?? "cannot examine \(event.file) in the inbox: \(error)"
+                continue
+            }
+            switch entry {
+            case .judged:
                 let destination = event.disposition == .archive ? archiveDirectory : rejectedDirectory
-                do { try FileMover.move(event.file, from: configuration.inbox, to: destination) } catch {
+                do { try FileMover.move(event.file, from: configuration.inbox, to: destination, seq: event.seq) } catch {
                     logger.error("cannot move \(event.file) out of the inbox: \(error)", metadata: ["article.file": "\(event.file)"])
                     unmovable.insert(event.file)
                     firstFailure = firstFailure ?? "cannot move \(event.file) out of the inbox: \(error)"
                     continue
                 }
+            case .gone:
+                break
+            case .replaced:
+                logger.notice("""
+                    \(event.file) is not the file judged at line \(event.seq) any more (written again or replaced): \
+                    the file now at that name is judged as a new arrival
+                    """, metadata: ["article.file": "\(event.file)", "timeline.seq": "\(event.seq)"])
+                pending.insert(event.file)
             }
             unmovable.remove(event.file)
             moved.append(event.seq)
@@ -313,6 +372,24 @@ public final class Daemon {
             try store.markMoved(moved)
         }
         if let firstFailure { throw DaemonError(message: firstFailure, errno: EIO) }
+    }
+
+    /// What is at an event's name in the inbox now.
+    private enum InboxEntry {
+        /// The file the event judged: it moves aside under the event's seq.
+        case judged
+        /// Nothing: the file was moved already (a crash before that was recorded), or taken away.
+        case gone
+        /// Another file, or the same one rewritten: a new arrival, judged in its turn.
+        case replaced
+    }
+
+    private func inboxEntry(of event: StateStore.EventRow) throws(SystemCallError) -> InboxEntry {
+        guard let current = try FileVersion.current(of: event.file, in: configuration.inbox) else { return .gone }
+        // Rows written before identities were stored, and entries that could not be examined then:
+        // by name, as before.
+        guard let judged = event.version else { return .judged }
+        return current == judged ? .judged : .replaced
     }
 
     private func synchronizeDirectories() throws {
@@ -454,7 +531,7 @@ public final class Daemon {
     private func reopenTimeline() {
         do {
             try timeline.reopen()
-            _ = try timeline.repairTornTail()
+            try adoptReopenedTimeline()
             if timelineNeedsReopen { logger.notice("the timeline \(configuration.timeline) is open again") }
             timelineNeedsReopen = false
         } catch {
@@ -464,6 +541,13 @@ public final class Daemon {
             failedAt = .now
             retryDelay = min(retryDelay * 2, .seconds(30))
         }
+    }
+
+    /// After a reopen: a file without lines (a rotation's new one) goes on from the state's lines; a file
+    /// with lines (the old one put back) after its last, if it is the state's.
+    private func adoptReopenedTimeline() throws {
+        _ = try timeline.repairTornTail()
+        if let line = try timeline.lastWholeLine() { timelineSeq = try continuation(after: line, in: configuration.timeline) }
     }
 
     private func reload() {
@@ -503,11 +587,18 @@ public final class Daemon {
     private func processBatch() {
         let now = SystemClock.now()
         readAhead.fill(from: &pending, skipping: unmovable) { name in
+            let file: ArticleFile
             do throws(ArticleRejection) {
-                let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
-                return .article(try PreparedArticle(file, arrival: now, tokenizer: &tokenizer), bytes: file.bytes.count)
+                file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
             } catch {
-                return .rejected(error)
+                // Not read (a link, a directory, too large): which file it is comes from the name.
+                return .rejected(error, version: (try? FileVersion.current(of: name, in: configuration.inbox)) ?? nil)
+            }
+            do throws(ArticleRejection) {
+                return .article(try PreparedArticle(file, arrival: now, tokenizer: &tokenizer), bytes: file.bytes.count,
+                                version: file.version)
+            } catch {
+                return .rejected(error, version: file.version)
             }
         }
         let taken = readAhead.takeEarliest(configuration.batchSize)
@@ -525,11 +616,11 @@ public final class Daemon {
             let event: TimelineEvent
             do throws(ArticleRejection) {
                 switch read {
-                case let .article(prepared, _):
+                case let .article(prepared, _, version):
                     engineIsCommitted = false
-                    event = try batch.judge(prepared, named: name, seq: seq, at: now, engine: &engine)
+                    event = try batch.judge(prepared, named: name, version: version, seq: seq, at: now, engine: &engine)
                     if prepared.isFutureDated { futureDated.append((name, prepared.article.published ?? "")) }
-                case let .rejected(rejection):
+                case let .rejected(rejection, _):
                     throw rejection
                 }
             } catch {
@@ -539,7 +630,8 @@ public final class Daemon {
                     continue
                 }
                 event = TimelineEvent(seq: seq, time: now, rejectedFile: name.description, rejection: error)
-                batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: nil, disposition: .rejected))
+                batch.events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, version: read.version,
+                                                        sha256: nil, disposition: .rejected))
             }
             judged.append(event)
         }

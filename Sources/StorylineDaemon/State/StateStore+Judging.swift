@@ -43,13 +43,15 @@ extension StateStore.Batch {
     /// - Parameters:
     ///   - prepared: the file, parsed and folded.
     ///   - name: the file's name as the file system has it; the event keeps it to move the file later.
+    ///   - version: which file was read at that name: only that file is moved under the event.
     ///   - seq: the event's place in the timeline.
     ///   - time: when the batch was read: the event's time.
     ///   - engine: judges the article and remembers it.
     /// - Returns: the event, for the log and the counts.
     /// - Throws: `ArticleRejection` when the engine finds no words to judge; the batch is then unchanged.
     public mutating func judge(
-        _ prepared: PreparedArticle, named name: FileName, seq: Int, at time: Timestamp, engine: inout Engine
+        _ prepared: PreparedArticle, named name: FileName, version: FileVersion? = nil, seq: Int, at time: Timestamp,
+        engine: inout Engine
     ) throws(ArticleRejection) -> TimelineEvent {
         let (article, submission) = (prepared.article, prepared.submission)
         let result = try engine.judge(submission)
@@ -59,7 +61,8 @@ extension StateStore.Batch {
             judgement: result, seq: seq, file: name.description, sha256: submission.sha256, published: article.published,
             time: submission.time, futureDated: prepared.isFutureDated, title: article.title, body: article.body,
             fingerprint: engine.fingerprint(ofArticle: result.article)))
-        events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, sha256: submission.sha256, disposition: .archive))
+        events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, version: version, sha256: submission.sha256,
+                                          disposition: .archive))
         return event
     }
 

@@ -19,6 +19,8 @@ public final class StateStore: Sendable {
         public var line: String
         /// The input file's name as the file system has it.
         public var file: FileName
+        /// Which file was read at that name (nil in rows written before it was stored).
+        public var version: FileVersion?
         public var sha256: String?
         public var disposition: Disposition
     }
@@ -146,6 +148,15 @@ public final class StateStore: Sendable {
                 CREATE INDEX articles_future_dated ON articles(number) WHERE future_dated = 1;
                 """)
         }
+        migrator.registerMigration("v8: which file each event read") { db in
+            // A name is reused, a file is not: only the file that was read is moved under its event.
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN device INTEGER;
+                ALTER TABLE events ADD COLUMN inode INTEGER;
+                ALTER TABLE events ADD COLUMN size INTEGER;
+                ALTER TABLE events ADD COLUMN modified INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -199,9 +210,13 @@ public final class StateStore: Sendable {
         try database.write { db in
             for event in batch.events {
                 try db.execute(
-                    sql: "INSERT INTO events (seq, line, file, name, sha256, disposition) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql: """
+                        INSERT INTO events (seq, line, file, name, sha256, disposition, device, inode, size, modified)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
                     arguments: [event.seq, event.line, event.file.description, Data(event.file.bytes), event.sha256,
-                                event.disposition.rawValue])
+                                event.disposition.rawValue, event.version.map { Int64(bitPattern: $0.device) },
+                                event.version.map { Int64(bitPattern: $0.inode) }, event.version?.size, event.version?.modified])
             }
             for article in batch.articles {
                 let judgement = article.judgement
@@ -250,7 +265,7 @@ public final class StateStore: Sendable {
     /// Events whose input file was not yet moved out of the inbox.
     public func unmovedEvents() throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, line, file, name, sha256, disposition FROM events WHERE moved = 0 ORDER BY seq")
+            try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE moved = 0 ORDER BY seq")
                 .map(Self.eventRow)
         }
     }
@@ -258,15 +273,22 @@ public final class StateStore: Sendable {
     /// Events after `seq`, in order, for appending to the timeline.
     public func events(after seq: Int) throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, line, file, name, sha256, disposition FROM events WHERE seq > ? ORDER BY seq",
+            try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE seq > ? ORDER BY seq",
                              arguments: [seq]).map(Self.eventRow)
         }
     }
 
+    private static let eventColumns = "seq, line, file, name, sha256, disposition, device, inode, size, modified"
+
     private static func eventRow(_ row: Row) -> EventRow {
         let name: Data? = row["name"]
         let file = name.map { FileName(bytes: [UInt8]($0)) } ?? FileName(row["file"] as String)
-        return EventRow(seq: row["seq"], line: row["line"], file: file, sha256: row["sha256"],
+        var version: FileVersion?
+        if let device: Int64 = row["device"], let inode: Int64 = row["inode"], let size: Int64 = row["size"],
+           let modified: Int64 = row["modified"] {
+            version = FileVersion(device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size, modified: modified)
+        }
+        return EventRow(seq: row["seq"], line: row["line"], file: file, version: version, sha256: row["sha256"],
                         disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
     }
 
@@ -317,6 +339,11 @@ public final class StateStore: Sendable {
 }
 
 extension StateStore {
+    /// The timeline line committed for `seq`, with its newline; nil when the state holds none.
+    public func line(seq: Int) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "SELECT line FROM events WHERE seq = ?", arguments: [seq]) }
+    }
+
     /// The highest `seq` whose file was moved out of the inbox: its line was written before.
     public func lastMovedSeq() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE moved = 1") ?? 0 }

@@ -87,6 +87,19 @@ public final class TimelineWriter {
         return Self.seq(ofLine: tail[lineStart..<lastNewline])
     }
 
+    /// The last whole line of the file, without its newline; nil for a file without one.
+    public func lastWholeLine() throws(SystemCallError) -> ArraySlice<UInt8>? {
+        let size = Int(try Syscalls.fileStatus(descriptor, path: path).st_size)
+        guard size > 0 else { return nil }
+        let window = min(size, 1 << 20)
+        var tail = [UInt8](repeating: 0, count: window)
+        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
+        guard count == window else { throw SystemCallError(call: "pread", path: path, errno: count < 0 ? errno : EIO) }
+        guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return tail[lineStart..<lastNewline]
+    }
+
     /// The `seq` of a timeline line: it is the first key, `{"seq":N,`.
     static func seq(ofLine line: ArraySlice<UInt8>) -> Int? {
         let prefix = Array(#"{"seq":"#.utf8)

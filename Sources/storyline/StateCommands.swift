@@ -1,0 +1,90 @@
+import ArgumentParser
+import StorylineDaemon
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a state, its timeline and its inbox are: the same options and file as `run`.
+struct StatePaths: ParsableArguments {
+    @Option(help: ArgumentHelp("The daemon's inbox (default ./inbox).", valueName: "dir"))
+    var inbox: String?
+    @Option(help: ArgumentHelp("The daemon's state directory (default ./.storyline).", valueName: "dir"))
+    var state: String?
+    @Option(help: ArgumentHelp("The daemon's timeline (default ./timeline.jsonl).", valueName: "file"))
+    var timeline: String?
+    @Option(help: ArgumentHelp("The daemon's YAML configuration file, for the paths in it.", valueName: "file"))
+    var config: String?
+
+    func maintenance() throws -> StateMaintenance {
+        var configuration = DaemonConfiguration()
+        if let config { try configuration.apply(file: config) }
+        if let inbox { configuration.inbox = inbox }
+        if let state { configuration.state = state }
+        if let timeline { configuration.timeline = timeline }
+        return StateMaintenance(inbox: configuration.inbox, state: configuration.state, timeline: configuration.timeline)
+    }
+}
+
+/// Runs a maintenance step and prints its summary; a failure is one line on standard error, status 1.
+private func carryOut(_ step: () throws -> String) throws {
+    do {
+        print(try step())
+    } catch {
+        printError("storyline: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the state and the timeline that goes with it into a new directory, while the daemon runs or not.",
+        discussion: """
+            The database is copied with SQLite's online backup (consistent while the daemon writes), then the \
+            timeline's rotated copies and the live file's lines up to the database's last seq. archive/ and \
+            rejected/ are not copied: they are the producers' files, kept in the state directory. Restore with \
+            `storyline restore --from DIR`. See docs/operations.md.
+            """)
+    @OptionGroup var paths: StatePaths
+    @Option(help: ArgumentHelp("New (or empty) directory to write the backup into.", valueName: "dir"))
+    var to: String
+
+    func run() throws {
+        try carryOut { try paths.maintenance().backup(to: to) }
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put back a backup's state and timeline (the daemon stopped); files judged since go back to the inbox.",
+        discussion: """
+            What is there now (database, engine snapshot, timeline and its rotated copies) is moved into \
+            STATE/replaced-TIME, never deleted. Files whose lines come after the backup are moved from archive/ \
+            and rejected/ back into the inbox, to be judged again by the restored state. See docs/operations.md.
+            """)
+    @OptionGroup var paths: StatePaths
+    @Option(help: ArgumentHelp("A directory written by `storyline backup`.", valueName: "dir"))
+    var from: String
+
+    func run() throws {
+        try carryOut { try paths.maintenance().restore(from: from) }
+    }
+}
+
+struct Reset: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the state and the timeline aside (the daemon stopped): the next start begins at seq 1.",
+        discussion: """
+            The database, the engine snapshot, the timeline and its rotated copies are moved into \
+            STATE/replaced-TIME, never deleted; archive/ and rejected/ stay. See docs/operations.md.
+            """)
+    @OptionGroup var paths: StatePaths
+
+    func run() throws {
+        try carryOut { try paths.maintenance().reset() }
+    }
+}
+
+private func printError(_ text: String) {
+    var bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
