@@ -54,3 +54,17 @@ def test_a_backfill_of_old_dates_is_still_judged_through_its_own_dates(daemons, 
     assert {file_of(event) for event in events} == {"a.txt", "b.txt"}
     assert "future-dated" not in daemon.log()
     assert daemon.stop() == 0
+
+
+def test_a_date_in_2100_within_a_backfill_does_not_move_its_clock_to_today(daemons, paths):
+    """In a backfill of 2020 coverage, an article dated 2100 is judged at the backfill's own time: moved
+    to today, it would have evicted the backfill's window (and stopped evicting for the rest of it)."""
+    daemon = daemons.start(paths)
+    drop_plain(paths.inbox, "old.txt", dated(5, "2020-01-01T08:00:00Z"))
+    wait_for_lines(paths, 1, daemon)
+    drop_plain(paths.inbox, "far.txt", dated(6, "2100-01-01T00:00:00Z"))
+    wait_for_lines(paths, 2, daemon)
+    drop_plain(paths.inbox, "copy.txt", dated(5, "2020-01-02T08:00:00Z") + "Reporting by the desk.\n")
+    events = wait_for_lines(paths, 3, daemon)
+    assert events[2]["event"] == "duplicate" and events[2]["duplicate_of"] == events[0]["article"]["id"], events[2]
+    assert daemon.stop() == 0

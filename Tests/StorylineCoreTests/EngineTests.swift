@@ -107,6 +107,20 @@ import Testing
         #expect(engine.liveStories == 1)
     }
 
+    @Test func anArticleWithoutABelievedDateIsPlacedAtABackfillsClock() throws {
+        var engine = try makeEngine()
+        var tokenizer = Tokenizer()
+        let day = Timestamp.millisecondsPerDay
+        let arrival = Timestamp(millisecondsSinceEpoch: 2_000 * day)
+        #expect(engine.placement(ofArrival: arrival) == arrival)  // nothing judged yet
+        let backfill = Timestamp(millisecondsSinceEpoch: 1_000 * day)
+        _ = try engine.judge(Fixtures.submission(body: Fixtures.seed(0), time: backfill, tokenizer: &tokenizer))
+        #expect(engine.placement(ofArrival: arrival) == backfill)
+        let live = Timestamp(millisecondsSinceEpoch: 2_000 * day - day / 2)
+        _ = try engine.judge(Fixtures.submission(body: Fixtures.weatherStory, time: live, tokenizer: &tokenizer))
+        #expect(engine.placement(ofArrival: arrival) == arrival)  // within a story window: a live feed
+    }
+
     @Test func aPublicationTimeAfterArrivalIsNotBelieved() {
         let arrival = Timestamp(millisecondsSinceEpoch: 1_000 * Timestamp.millisecondsPerDay)
         func at(_ milliseconds: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: arrival.millisecondsSinceEpoch + milliseconds) }

@@ -180,6 +180,17 @@ public struct Engine: Sendable {
         try process(submission, recorded: nil)
     }
 
+    /// The time to judge an article at whose publication time is not believed
+    /// (`Submission.judgedTime(published:arrival:)`): when it arrived, or, while the engine works
+    /// through older coverage (its clock, the newest time judged, over a story window behind the
+    /// arrival: a backfill of an archive), the engine's clock. So one bad date in a backfill neither
+    /// moves the clock to today, which would stop old coverage from leaving the indexes for the rest of
+    /// the backfill, nor lands the article in a day the backfill has not reached.
+    public func placement(ofArrival arrival: Timestamp) -> Timestamp {
+        guard let newest, newest < arrival.adding(days: -configuration.storyWindowDays) else { return arrival }
+        return newest
+    }
+
     /// Remembers an article judged in an earlier run, exactly as it was judged then.
     ///
     /// The daemon rebuilds its indexes at start-up by restoring every article within the horizon, in

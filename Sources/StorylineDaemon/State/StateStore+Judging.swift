@@ -53,7 +53,9 @@ extension StateStore.Batch {
         _ prepared: PreparedArticle, named name: FileName, version: FileVersion? = nil, seq: Int, at time: Timestamp,
         engine: inout Engine
     ) throws(ArticleRejection) -> TimelineEvent {
-        let (article, submission) = (prepared.article, prepared.submission)
+        let article = prepared.article
+        var submission = prepared.submission
+        if prepared.isFutureDated { submission.time = engine.placement(ofArrival: submission.time) }
         let result = try engine.judge(submission)
         let event = TimelineEvent(seq: seq, time: time, judgement: result,
                                   article: TimelineEvent.Article(result, file: name.description, article, sha256: submission.sha256))
