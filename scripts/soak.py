@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Benchmarks" / "EndToEnd"))
 sys.path.insert(0, str(ROOT / "Tests" / "EndToEnd"))
 import corpus  # noqa: E402
-from support import timeline_files  # noqa: E402
+from support import archive_name, timeline_files  # noqa: E402
 
 RELOAD_EVERY = 10.0
 ROTATE_EVERY = 30.0
@@ -82,6 +82,17 @@ HORIZON_FILL_SECONDS = HORIZON_DAYS / SIMULATED_DAYS_PER_SECOND
 DUP_SHARE = 0.2
 #: After every BAD_EVERY articles, one file that is not an article.
 BAD_EVERY = 99
+#: After every ODD_DATE_EVERY articles, one dated 1970 or 2100 (a producer's clock or default gone wrong):
+#: the 2100 ones must be judged as arriving now and counted as future-dated, and neither may disturb the rest.
+ODD_DATE_EVERY = 97
+ODD_DATES = ("1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z")
+#: After every REUSE_EVERY articles, one written as REUSED_NAME, a name a feed writes again and again
+#: (whenever the previous one has left the inbox): each version must get its own line.
+REUSE_EVERY = 53
+REUSED_NAME = "latest.json"
+#: `storyline backup` while the daemon runs at this share of the stream, and at RESTORE_AT a stop,
+#: `storyline restore` of that backup, and a start: the files judged in between go back through the inbox.
+BACKUP_AT, RESTORE_AT = 0.3, 0.6
 WATCHDOG_USEC = 2_000_000
 READY_TIMEOUT_SECONDS = 90.0
 DRAIN_TIMEOUT_SECONDS = 180.0
@@ -169,12 +180,12 @@ BAD_FILES = [
 ]
 
 
-def article_item(index: int, entry: dict, seconds_per_file: float) -> Item:
-    """The corpus article `index` with a `published` time that advances with the stream: a copy is
-    published up to a (simulated) day after its original, as corpus.py does."""
+def article_item(index: int, entry: dict, seconds_per_file: float, base: float) -> Item:
+    """The corpus article `index` with a `published` time that advances with the stream from `base`: a
+    copy is published up to a (simulated) day after its original, as corpus.py does."""
     document = json.loads(corpus.render(SEED, index, entry, False, 1))
     origin = index if entry["source"] is None else entry["source"]
-    published = corpus.BASE_DAY + origin * seconds_per_file
+    published = base + origin * seconds_per_file
     if entry["source"] is not None:
         published += random.Random(f"lag-{SEED}-{index}").randint(60, 86400)
     document["published"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(published))
@@ -182,22 +193,37 @@ def article_item(index: int, entry: dict, seconds_per_file: float) -> Item:
     return Item(entry["name"], data, entry["kind"])
 
 
-def items(count: int, rate: float):
-    """The stream: corpus articles, and after every BAD_EVERY of them one file that is not an article."""
+def own_article(index: int, kind: str, published: str | None = None) -> bytes:
+    """An article of words of its own (no copy of anything in the stream)."""
+    words = " ".join(hashlib.sha256(f"{SEED}-{kind}-{index}-{k}".encode()).hexdigest()[:9] for k in range(90))
+    document = {"title": f"{kind} {index}", "text": f"Item {index}. {words}."}
+    if published:
+        document["published"] = published
+    return json.dumps(document).encode()
+
+
+def items(count: int, rate: float, base: float):
+    """The stream: corpus articles; after every BAD_EVERY of them one file that is not an article, after
+    every ODD_DATE_EVERY one dated 1970 or 2100, after every REUSE_EVERY one under REUSED_NAME."""
     seconds_per_file = 86400 * SIMULATED_DAYS_PER_SECOND / rate
     entries = corpus.plan(count, DUP_SHARE, SEED)
     for index, entry in enumerate(entries):
-        yield article_item(index, entry, seconds_per_file)
+        yield article_item(index, entry, seconds_per_file, base)
         if (index + 1) % BAD_EVERY == 0:
             suffix, data, code = BAD_FILES[(index // BAD_EVERY) % len(BAD_FILES)]
             yield Item(f"{index:07d}-{suffix}", data, "bad", code)
+        if (index + 1) % ODD_DATE_EVERY == 0:
+            date = ODD_DATES[(index // ODD_DATE_EVERY) % len(ODD_DATES)]
+            yield Item(f"{index:07d}-dated.json", own_article(index, "dated", date), f"dated-{date[:4]}")
+        if (index + 1) % REUSE_EVERY == 0:
+            yield Item(REUSED_NAME, own_article(index, "reused"), "reused")
 
 
-def generate(queue, count: int, rate: float, chunk: int = 25) -> None:
+def generate(queue, count: int, rate: float, base: float, chunk: int = 25) -> None:
     """The generator process: puts lists of `chunk` items, as tuples, on `queue`, then None. (Tuples: a
     class of this script pickled in the spawned process would not be found in the parent.)"""
     batch = []
-    for item in items(count, rate):
+    for item in items(count, rate, base):
         batch.append((item.name, item.data, item.kind, item.expected_code))
         if len(batch) == chunk:
             queue.put(batch)
@@ -225,7 +251,8 @@ class Producer(threading.Thread):
         super().__init__(name="producer", daemon=True)
         self.queue, self.inbox, self.staging = queue, inbox, staging
         self.rate, self.start_time, self.end_time = rate, start, end
-        self.files: dict[str, Written] = {}
+        #: Every file written, in order: a name written again is another file.
+        self.written: list[tuple[str, Written]] = []
         self.count = 0
         self.last_write = start
         self.max_lag = 0.0
@@ -259,6 +286,8 @@ class Producer(threading.Thread):
         return self._buffer.pop()
 
     def _write(self, item: Item, plain: bool) -> None:
+        if item.name == REUSED_NAME and (self.inbox / item.name).exists():
+            item.name = f"{self.count:07d}-{REUSED_NAME}"  # the feed writes the name again once it is taken
         target = self.inbox / item.name
         if plain:
             with open(target, "wb") as file:
@@ -268,8 +297,8 @@ class Producer(threading.Thread):
             with open(staged, "wb") as file:
                 file.write(item.data)
             os.rename(staged, target)
-        self.files[item.name] = Written(hashlib.sha256(item.data).hexdigest(), len(item.data), item.kind,
-                                        item.expected_code, "plain" if plain else "maildir")
+        self.written.append((item.name, Written(hashlib.sha256(item.data).hexdigest(), len(item.data), item.kind,
+                                                item.expected_code, "plain" if plain else "maildir")))
 
     @property
     def achieved_rate(self) -> float:
@@ -363,6 +392,7 @@ class Paths:
         self.rejected = self.state / "rejected"
         self.timeline = root / "timeline.jsonl"
         self.pidfile = root / "storyline.pid"
+        self.backup = root / "backup"
 
     def make(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -554,6 +584,9 @@ class Run:
     drained_at: float | None = None
     reloads_sent: int = 0
     kills: list[tuple[float, int, int]] = field(default_factory=list)  # (t, produced, seq) at each kill
+    binary: Path | None = None
+    backup_seq: int | None = None  # the seq `storyline backup` took
+    restored: str = ""  # what `storyline restore` said
     final_exit: int | None = None
     unexpected_exits: list[str] = field(default_factory=list)
 
@@ -565,7 +598,10 @@ def soak(binary: Path, run: Run, manager: ServiceManager) -> None:
     count = int(schedule.rate * schedule.seconds) + 1000
     context = multiprocessing.get_context("spawn")
     queue = context.Queue(maxsize=200)
-    generator = context.Process(target=generate, args=(queue, count, schedule.rate), name="generator", daemon=True)
+    # `published` runs up to two days before now: dates after arrival are not believed (docs/timeline.md).
+    simulated_days = schedule.seconds * SIMULATED_DAYS_PER_SECOND + 2
+    base = time.time() - simulated_days * 86400
+    generator = context.Process(target=generate, args=(queue, count, schedule.rate, base), name="generator", daemon=True)
     generator.start()
     try:
         wait_for_generator(queue)
@@ -602,6 +638,7 @@ def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
                  "kill": schedule.kill_every}
     order = list(intervals)
     due = {action: run.t0 + interval for action, interval in intervals.items()}
+    once = {"backup": run.t0 + schedule.seconds * BACKUP_AT, "restore": run.t0 + schedule.seconds * RESTORE_AT}
     while True:
         lifetime = run.lifetimes[-1]
         if lifetime.process.poll() is not None:
@@ -610,6 +647,9 @@ def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
         now = time.monotonic()
         if now >= run.stream_end:
             return
+        for step in [step for step, at in once.items() if at <= now]:
+            del once[step]
+            perform(step, binary, run, manager)
         action = min(order, key=lambda name: (due[name], order.index(name)))
         if due[action] > now:
             time.sleep(min(due[action], run.stream_end) - now)
@@ -633,6 +673,43 @@ def perform(action: str, binary: Path, run: Run, manager: ServiceManager) -> Non
         run.rotator.rotate()
     elif action == "kill":
         kill_and_restart(binary, run, manager)
+    elif action == "backup":
+        back_up(binary, run)
+    elif action == "restore":
+        restore_and_restart(binary, run, manager)
+
+
+def state_command(binary: Path, run: Run, *arguments: str) -> subprocess.CompletedProcess:
+    paths = run.paths
+    return subprocess.run([str(binary), *arguments, "--inbox", str(paths.inbox), "--state", str(paths.state),
+                           "--timeline", str(paths.timeline)], capture_output=True, text=True, timeout=300)
+
+
+def back_up(binary: Path, run: Run) -> None:
+    """`storyline backup` while the daemon runs under load."""
+    done = state_command(binary, run, "backup", "--to", str(run.paths.backup))
+    if done.returncode != 0:
+        raise SoakAborted(f"storyline backup failed: {done.stderr.strip()}")
+    run.backup_seq = int(re.search(r"at seq (\d+)", done.stdout).group(1))
+    log(done.stdout.strip())
+
+
+def restore_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None:
+    """Stops the daemon (SIGTERM), restores the backup, starts it again: the files judged since the backup
+    go back through the inbox and must end with one line each in the restored timeline."""
+    lifetime = run.lifetimes[-1]
+    take_sample(lifetime, run.paths, run.producer, run.t0, "before restore")
+    run.paths.pidfile.unlink(missing_ok=True)
+    lifetime.process.send_signal(signal.SIGTERM)
+    lifetime.process.wait(STOP_TIMEOUT_SECONDS)
+    finish_lifetime(lifetime, run, "SIGTERM, restore")
+    done = state_command(binary, run, "restore", "--from", str(run.paths.backup))
+    if done.returncode != 0:
+        raise SoakAborted(f"storyline restore failed: {done.stderr.strip()}")
+    run.restored = done.stdout.strip()
+    log(run.restored)
+    new = restart(binary, run, manager, run.producer)
+    log(f"daemon {new.number} (pid {new.pid}) ready on the restored state after {new.ready_at - new.started:.2f} s")
 
 
 def kill_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None:
@@ -730,8 +807,19 @@ def read_timeline(timeline: Path) -> TimelineRead:
     return result
 
 
+def version_key(name: str, written: Written) -> str:
+    """What tells one file apart from another, whatever its name: its bytes; a rejected line has none, and
+    the files that are not articles have names of their own. (A file `storyline restore` sent back
+    through the inbox under its archive name, its own being taken, keeps its bytes.)"""
+    return f"name {name}" if written.expected_code else f"sha256 {written.sha256}"
+
+
+def line_key(event: dict) -> str:
+    return f"name {file_of(event)}" if event["event"] == "rejected" else f"sha256 {event['article']['sha256']}"
+
+
 def check_files(run: Run) -> tuple[list[Check], TimelineRead]:
-    paths, produced = run.paths, run.producer.files
+    paths, produced = run.paths, run.producer.written
     read = read_timeline(paths.timeline)
     checks = [Check("no torn line, every line a JSON object",
                     not read.torn and not read.invalid,
@@ -744,53 +832,75 @@ def check_files(run: Run) -> tuple[list[Check], TimelineRead]:
                         f"1..{len(seqs):,}" if wrong is None else
                         f"line {wrong + 1} has seq {seqs[wrong]} (repeats: {len(seqs) - len(set(seqs))})"))
 
-    lines_per_file = collections.Counter(file_of(event) for event in read.events)
-    missing = sorted(set(produced) - set(lines_per_file))
-    repeated = sorted(name for name, count in lines_per_file.items() if count > 1)
-    unknown = sorted(set(lines_per_file) - set(produced))
-    checks.append(Check("exactly one line per produced file", not (missing or repeated or unknown),
-                        f"{len(produced):,} files; missing {len(missing)} {missing[:5]}, repeated {len(repeated)} "
-                        f"{repeated[:5]}, unknown {len(unknown)} {unknown[:5]}"))
+    # A name written again is another file: each file written, by its name and bytes, has one line.
+    expected = collections.Counter(version_key(name, written) for name, written in produced)
+    lines = collections.Counter(line_key(event) for event in read.events)
+    missing = sorted(set(expected) - set(lines))
+    repeated = sorted(key for key, count in lines.items() if count > expected.get(key, 0) and key in expected)
+    unknown = sorted(set(lines) - set(expected))
+    reused = sum(1 for name, _ in produced if name.endswith(REUSED_NAME))
+    checks.append(Check("exactly one line per file written (a reused name: one per version)",
+                        not (missing or repeated or unknown),
+                        f"{len(produced):,} files ({reused} under {REUSED_NAME} or its fresh-name fallback); "
+                        f"missing {len(missing)} {missing[:3]}, repeated {len(repeated)} {repeated[:3]}, "
+                        f"unknown {len(unknown)} {unknown[:3]}"))
 
     checks += check_homes(paths, produced, read.events)
     inbox_left = sorted(os.listdir(paths.inbox))
     checks.append(Check("nothing left in the inbox", not inbox_left, f"{len(inbox_left)} left {inbox_left[:5]}"))
     checks.append(check_database(paths.state / "state.sqlite"))
+    checks.append(check_dates(paths.state / "state.sqlite", produced, read.events))
+    if run.backup_seq is not None:
+        after = sum(1 for event in read.events if event["seq"] > run.backup_seq)
+        checks.append(Check("backup while running, restore mid-run: one consistent timeline", bool(run.restored),
+                            f"backup at seq {run.backup_seq:,}; {run.restored or 'no restore'}; "
+                            f"{after:,} lines after the backup's seq in the final timeline"))
     return checks, read
 
 
-def check_homes(paths: Paths, produced: dict[str, Written], events: list[dict]) -> list[Check]:
-    """Each file is in archive/ or rejected/ (not both), as written, where its line says; the files that
-    are not articles are rejected with their code; an accepted file's line has the written file's SHA-256."""
+def check_homes(paths: Paths, produced: list[tuple[str, Written]], events: list[dict]) -> list[Check]:
+    """Each file is in archive/ or rejected/ (not both) as `SEQ-name` of its line, as written; the files
+    that are not articles are rejected with their code; an accepted file's line has its SHA-256."""
     archived, rejected = set(os.listdir(paths.archive)), set(os.listdir(paths.rejected))
-    last_event = {file_of(event): event for event in events}
-    misplaced, altered, wrong_code, wrong_hash = [], [], [], []
-    for name, written in produced.items():
-        homes = [directory for directory, names in ((paths.archive, archived), (paths.rejected, rejected)) if name in names]
-        event = last_event.get(name)
-        expected_home = paths.rejected if event and event["event"] == "rejected" else paths.archive
-        if homes != [expected_home]:
-            misplaced.append(f"{name} in {[home.name for home in homes]}")
+    written = {version_key(name, w): w for name, w in produced}
+    misplaced, altered, wrong_code = [], [], []
+    homes = set()
+    for event in events:
+        name, w = file_of(event), written.get(line_key(event))
+        if w is None:
+            continue  # an unknown line: counted by the check above
+        directory, names = (paths.rejected, rejected) if event["event"] == "rejected" else (paths.archive, archived)
+        entry = archive_name(event["seq"], name)
+        homes.add((directory.name, entry))
+        if entry not in names:
+            misplaced.append(f"{name} (line {event['seq']}) not in {directory.name}/ as {entry}")
             continue
-        if hashlib.sha256((expected_home / name).read_bytes()).hexdigest() != written.sha256:
-            altered.append(name)
-        if event is None:
-            continue
+        if hashlib.sha256((directory / entry).read_bytes()).hexdigest() != w.sha256:
+            altered.append(entry)
         code = event.get("code") if event["event"] == "rejected" else None
-        if code != written.expected_code:
-            wrong_code.append(f"{name}: {code} (expected {written.expected_code})")
-        if event["event"] != "rejected" and event["article"]["sha256"] != written.sha256:
-            wrong_hash.append(name)
-    extra = sorted((archived | rejected) - set(produced))
+        if code != w.expected_code:
+            wrong_code.append(f"{name}: {code} (expected {w.expected_code})")
+    extra = sorted(({("archive", e) for e in archived} | {("rejected", e) for e in rejected}) - homes)
     return [
-        Check("every file in archive/ or rejected/, byte-identical", not (misplaced or altered or extra),
+        Check("every file in archive/ or rejected/ as SEQ-name of its line, byte-identical",
+              not (misplaced or altered or extra),
               f"{len(archived):,} archived, {len(rejected):,} rejected; misplaced {len(misplaced)} {misplaced[:3]}, "
               f"altered {len(altered)} {altered[:3]}, extra {len(extra)} {extra[:3]}"),
         Check("bad files rejected with their code, articles accepted", not wrong_code,
-              f"{sum(1 for w in produced.values() if w.expected_code):,} bad files; wrong {len(wrong_code)} {wrong_code[:3]}"),
-        Check("each article judged whole (line sha256 = bytes written)", not wrong_hash,
-              f"mismatches {len(wrong_hash)} {wrong_hash[:3]}"),
+              f"{sum(1 for _, w in produced if w.expected_code):,} bad files; wrong {len(wrong_code)} {wrong_code[:3]}"),
     ]
+
+
+def check_dates(path: Path, produced: list[tuple[str, Written]], events: list[dict]) -> Check:
+    """The files dated 2100 are counted as future-dated, and their lines keep the date as written."""
+    future = {w.sha256 for _, w in produced if w.kind == "dated-2100"}
+    kept = sum(1 for event in events if event["event"] != "rejected" and event["article"]["sha256"] in future
+               and event["article"]["published"] == ODD_DATES[1])
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        counted = database.execute("SELECT COUNT(*) FROM articles WHERE future_dated = 1").fetchone()[0]
+    old = sum(1 for _, w in produced if w.kind == "dated-1970")
+    return Check("dates 1970 and 2100 kept on their lines, 2100 counted future-dated", kept == len(future) == counted,
+                 f"{old} dated 1970, {len(future)} dated 2100: {kept} lines keep the date, {counted} counted in the state")
 
 
 def check_database(path: Path) -> Check:
@@ -942,17 +1052,21 @@ def markdown_table(table: list[list[str]]) -> str:
 
 
 def summary(run: Run, read: TimelineRead) -> str:
-    produced = run.producer.files
-    ways = collections.Counter(written.way for written in produced.values())
-    kinds = collections.Counter(written.kind for written in produced.values())
-    copies = sum(count for kind, count in kinds.items() if kind not in ("original", "follow-up", "bad"))
+    produced = [written for _, written in run.producer.written]
+    ways = collections.Counter(written.way for written in produced)
+    kinds = collections.Counter(written.kind for written in produced)
+    own = ("original", "follow-up", "bad", "reused", "dated-1970", "dated-2100")
+    copies = sum(count for kind, count in kinds.items() if kind not in own)
     events = collections.Counter(event["event"] for event in read.events)
     live = int(run.schedule.rate * HORIZON_FILL_SECONDS)
     schedule = run.schedule
     return (
         f"{len(produced):,} files in {schedule.seconds:g} s ({ways['maildir']:,} Maildir-style, {ways['plain']:,} plain "
         f"writes): {kinds['original']:,} originals, {kinds['follow-up']:,} follow-ups, {copies:,} near-duplicate "
-        f"copies, {kinds['bad']:,} not articles. Timeline: {len(read.events):,} lines "
+        f"copies, {kinds['bad']:,} not articles, {kinds['dated-1970']:,} dated 1970 and {kinds['dated-2100']:,} dated 2100, "
+        f"{kinds['reused']:,} written as {REUSED_NAME} (under a fresh name while the previous one was still in "
+        f"the inbox). A `storyline backup` at {BACKUP_AT:.0%} of the stream while the daemon ran, and at "
+        f"{RESTORE_AT:.0%} a stop, `storyline restore` of it and a start. Timeline: {len(read.events):,} lines "
         f"({', '.join(f'{count:,} {name}' for name, count in sorted(events.items()))}) in {len(read.files)} files. "
         f"{run.reloads_sent} SIGHUPs, {run.rotator.rotations} rotations by logrotate, {len(run.kills)} SIGKILLs "
         f"(every {schedule.kill_every:g} s) with a restart. `published` advances {SIMULATED_DAYS_PER_SECOND} days "

@@ -152,3 +152,23 @@ def test_reset_sets_everything_aside_and_starts_at_seq_1(daemons, paths):
     assert daemon.stop() == 0
     assert events[0]["seq"] == 1 and file_of(events[0]) == "fresh.txt"
     assert events[0]["article"]["id"] == "a1"
+
+
+def test_restore_sends_back_every_version_of_a_reused_name(daemons, paths, tmp_path):
+    """latest.json judged twice after the backup: both go back (the second under its archive name)."""
+    daemon = daemons.start(paths)
+    drop_and_wait(paths, daemon, range(1, 2))
+    backup = tmp_path / "backup"
+    assert run_storyline("backup", *locations(paths), "--to", backup).returncode == 0
+    for number in (2, 3):
+        drop_plain(paths.inbox, "latest.json", json.dumps({"title": f"Edition {number}", "text": distinct_article(number)}))
+        wait_for_lines(paths, number, daemon)
+        wait_until_moved(paths, ["latest.json"])
+    assert daemon.stop() == 0
+    done = run_storyline("restore", *locations(paths), "--from", backup)
+    assert done.returncode == 0 and "2 files judged after the backup back in" in done.stdout.decode(), done
+    assert paths.inbox_names() == {"latest.json", "0000000003-latest.json"}
+    restored = daemons.start(paths)
+    events = wait_for_lines(paths, 3, restored)
+    assert restored.stop() == 0
+    assert sorted(event["article"]["title"] for event in events[1:]) == ["Edition 2", "Edition 3"]

@@ -109,18 +109,25 @@ public struct StateMaintenance {
     }
 
     /// Moves the files of lines after `seq` from archive/ and rejected/ back into the inbox under the
-    /// names they had; a name the inbox holds already stays where it is, listed.
+    /// names they had, in seq order. A name the inbox holds already (a feed's `latest.json` judged
+    /// several times since) goes back under its archive name, `SEQ-name`; only when that is taken too
+    /// does the file stay where it is, listed.
     private func returnFilesJudged(after seq: Int) throws -> (returned: Int, kept: [String]) {
         var returned = 0
         var kept: [String] = []
+        var entries: [(seq: Int, directory: String, entry: FileName, name: FileName)] = []
         for directory in [state + "/archive", state + "/rejected"] where Syscalls.isDirectory(directory) {
             for entry in try Syscalls.directoryEntries(bytes: Array(directory.utf8)) {
                 guard let (entrySeq, name) = entry.judgedLine, entrySeq > seq else { continue }
-                if try Syscalls.renameWithoutReplacing(entry.path(in: directory), name.path(in: inbox)) {
-                    returned += 1
-                } else {
-                    kept.append("\(directory)/\(entry)")
-                }
+                entries.append((entrySeq, directory, entry, name))
+            }
+        }
+        for (_, directory, entry, name) in entries.sorted(by: { $0.seq < $1.seq }) {
+            if try Syscalls.renameWithoutReplacing(entry.path(in: directory), name.path(in: inbox))
+                || Syscalls.renameWithoutReplacing(entry.path(in: directory), entry.path(in: inbox)) {
+                returned += 1
+            } else {
+                kept.append("\(directory)/\(entry)")
             }
         }
         if returned > 0 { try Syscalls.synchronizeDirectory(inbox) }
