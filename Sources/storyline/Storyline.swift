@@ -22,6 +22,20 @@ struct Storyline: ParsableCommand {
 
 private let defaults = DaemonConfiguration()
 
+/// Settings that cannot work (a bad file, a value out of range, an unknown key): one line on standard
+/// error and exit status 78 (EX_CONFIG, which the unit's RestartPreventExitStatus= does not restart on),
+/// without argument-parser's usage banner, which would only hide the line that matters.
+func configurationError(_ error: some Error) -> ExitCode {
+    printError("storyline: configuration error: \(error)")
+    return ExitCode(78)
+}
+
+/// `message` as one line on standard error (fd 2: the C `stderr` global is not concurrency-safe).
+func printError(_ message: String) {
+    let bytes = Array((message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8)
+    _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
+
 /// The engine's tunables and the file size limit, shared by every subcommand that reads articles.
 /// Unset options keep the value from the defaults (or, for `run`, from the configuration file).
 struct EngineOptions: ParsableArguments {
@@ -69,10 +83,12 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// The defaults with these options applied, validated.
+    ///
+    /// - Throws: `configurationError(_:)`'s exit status 78 after its message.
     func configuration() throws -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
         apply(to: &configuration)
-        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+        do { try configuration.validate() } catch { throw configurationError(error) }
         return configuration
     }
 }
@@ -184,16 +200,17 @@ struct Run: ParsableCommand {
             if let batchSize { configuration.batchSize = batchSize }
         }
         var configuration = DaemonConfiguration()
+        let daemon: Daemon
         do {
             if let config { try configuration.apply(file: config) }
             overrides(&configuration)
             try configuration.validate()
+            daemon = try Daemon(
+                configuration: configuration, configurationFile: config, overrides: overrides,
+                logger: Logger(label: "storyline"))
         } catch {
-            throw ValidationError("\(error)")
+            throw configurationError(error)
         }
-        let daemon = try Daemon(
-            configuration: configuration, configurationFile: config, overrides: overrides,
-            logger: Logger(label: "storyline"))
         // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
         // start library worker threads that the sandbox refuses a priority to.
         Glibc.exit(daemon.run())
