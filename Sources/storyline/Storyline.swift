@@ -16,7 +16,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
-        subcommands: [Run.self, Ingest.self, Explain.self, Tail.self]
+        subcommands: [Run.self, Reload.self, Ingest.self, Explain.self, Tail.self]
     )
 }
 
@@ -214,6 +214,48 @@ struct Run: ParsableCommand {
         // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
         // start library worker threads that the sandbox refuses a priority to.
         Glibc.exit(daemon.run())
+    }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reload a running daemon (SIGHUP) and wait for its verdict: exit 0 if the new settings are in force, 1 if not.",
+        discussion: """
+            Sends SIGHUP to the daemon --pid and waits, at most --timeout seconds, until the daemon records the \
+            outcome of a reload begun after the signal in STATE/reload.status. A configuration that cannot be used \
+            leaves the daemon running with its previous settings: the error is printed and the exit status is 1. \
+            The unit's ExecReload= runs this, so `systemctl reload storyline` fails when the reload did.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The daemon's process ($MAINPID under systemd).", valueName: "pid"))
+    var pid: Int32
+    @Option(help: ArgumentHelp("The daemon's state directory (default ./.storyline).", valueName: "dir"))
+    var state: String?
+    @Option(help: ArgumentHelp("Longest wait for the outcome, in seconds (default 60).", valueName: "seconds"))
+    var timeout: Int = 60
+
+    func validate() throws {
+        guard pid > 1 else { throw ValidationError("--pid takes the daemon's process id (2 or more), e.g. $MAINPID") }
+        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout takes a whole number of seconds from 1 to 3600") }
+    }
+
+    func run() throws {
+        let status: ReloadStatus
+        do {
+            status = try ReloadRequest.reload(pid: pid, state: state ?? defaults.state, timeout: .seconds(timeout))
+        } catch {
+            throw failure("storyline: reload: \(error)")
+        }
+        if let error = status.error {
+            throw failure("storyline: reload failed: \(error)")
+        }
+        print("storyline: reloaded (reload \(status.generation) of this state directory)")
+    }
+
+    private func failure(_ message: String) -> ExitCode {
+        printError(message)
+        return ExitCode(1)
     }
 }
 
