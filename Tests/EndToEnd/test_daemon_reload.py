@@ -190,3 +190,18 @@ def test_storyline_reload_fails_when_the_daemon_exits_during_the_reload(daemons,
 
     assert waiting.returncode == 1, stderr
     assert b"exited before it finished the reload" in stderr, stderr
+
+
+def test_storyline_reload_waits_for_this_reload_not_a_record_left_from_before(daemons, paths):
+    """After a reboot the monotonic clock starts again: a record left by the last boot may look newer
+    than this request, and must not be taken for its answer."""
+    daemon = daemons.start(paths, arguments=write_config(paths, "max_file_bytes: 1000\n"))
+    (paths.state / "reload.status").write_text('{"error":null,"generation":7,"monotonic_usec":4611686018427387904}\n')
+    write_config(paths, "horizon_days: .inf\n")
+
+    result = storyline_reload(daemon, paths)
+
+    assert result.returncode == 1, result.stderr
+    assert "horizon_days must be" in result.stderr, result.stderr
+    assert '"generation":8' in (paths.state / "reload.status").read_text()
+    assert daemon.stop() == 0

@@ -5,8 +5,9 @@ import Glibc
 /// `storyline reload`: SIGHUP to a running daemon, then its verdict on that reload.
 public enum ReloadRequest {
     /// Sends SIGHUP to the daemon `pid` and waits for it to record the outcome of a reload it began
-    /// after the signal (an earlier reload still in flight does not count: it may have read the file
-    /// before the edit this request is about).
+    /// after the signal: an earlier reload still in flight does not count (it may have read the file
+    /// before the edit this request is about), nor does the record already there (after a reboot its
+    /// monotonic time may lie ahead of this one's).
     ///
     /// - Parameters:
     ///   - pid: the daemon's process (`$MAINPID` under systemd).
@@ -16,22 +17,24 @@ public enum ReloadRequest {
     /// - Throws: `ReloadRequestError` when the signal cannot be sent, the daemon exits, or no outcome
     ///   arrives in time.
     public static func reload(pid: Int32, state: String, timeout: Duration) throws(ReloadRequestError) -> ReloadStatus {
+        let earlier = ReloadStatus.read(fromState: state)
         let requested = Syscalls.monotonicMicroseconds()
+        func outcome() -> ReloadStatus? {
+            guard let status = ReloadStatus.read(fromState: state), status != earlier,
+                  status.monotonicMicroseconds >= requested else { return nil }
+            return status
+        }
         do throws(SystemCallError) { try Syscalls.send(SIGHUP, toProcess: pid) } catch {
             throw ReloadRequestError(message: error.errno == ESRCH
                 ? "no process \(pid): is storyline running?" : "cannot signal storyline (pid \(pid)): \(error)")
         }
         let deadline = ContinuousClock.now + timeout
         while true {
-            if let status = ReloadStatus.read(fromState: state), status.monotonicMicroseconds >= requested {
-                return status
-            }
+            if let status = outcome() { return status }
             do throws(SystemCallError) { try Syscalls.send(0, toProcess: pid) } catch {
                 // EPERM means it is there, only not ours to signal; ESRCH that it is gone.
                 if error.errno == ESRCH {
-                    if let status = ReloadStatus.read(fromState: state), status.monotonicMicroseconds >= requested {
-                        return status
-                    }
+                    if let status = outcome() { return status }
                     throw ReloadRequestError(message: "storyline (pid \(pid)) exited before it finished the reload")
                 }
             }

@@ -41,7 +41,7 @@ public struct ReloadStatus: Sendable, Hashable, Codable {
     /// - Throws: `SystemCallError` naming the file.
     public func write(toState state: String) throws(SystemCallError) {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding three plain fields cannot fail; an empty record would read as "none" anyway.
         let data = (try? encoder.encode(self)) ?? Data()
         try Syscalls.replaceFile(Self.path(inState: state), with: Array(data) + [0x0A])
