@@ -188,6 +188,7 @@ public final class Daemon {
             // Rows from before shingles were stored keep theirs in memory until they leave the horizon.
             if row.hasFingerprint { engine.releaseFingerprints(of: [row.judgement.article]) }
             restored += 1
+            pingWatchdog()
             if ContinuousClock.now - lastReport > .seconds(1) {
                 lastReport = .now
                 notifier.extendTimeout(by: .seconds(30))
@@ -530,6 +531,8 @@ public final class Daemon {
     private func processBatch() {
         let now = SystemClock.now()
         readAhead.fill(from: &pending, skipping: unmovable) { name in
+            // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each one.
+            defer { pingWatchdog() }
             do throws(ArticleRejection) {
                 let file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
                 return .article(try PreparedArticle(file, arrival: now, tokenizer: &tokenizer), bytes: file.bytes.count)
@@ -537,12 +540,13 @@ public final class Daemon {
                 return .rejected(error)
             }
         }
-        let taken = readAhead.takeEarliest(configuration.batchSize)
+        let taken = readAhead.takeEarliest(configuration.batchSize, bytes: ReadAhead.maximumBatchBytes)
         let names = taken.map(\.name)
         var batch = StateStore.Batch()
         var seq = lastSeq
         var judged: [TimelineEvent] = []
         for (name, read) in taken {
+            pingWatchdog()
             guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
                 logger.notice("\(name) vanished before it was judged: nothing to do", metadata: ["article.file": "\(name)"])
                 continue
@@ -576,6 +580,7 @@ public final class Daemon {
                 """)
         }
         guard !batch.events.isEmpty else { return }
+        pingWatchdog()
         do {
             try store.commit(batch)
             engineIsCommitted = true
@@ -586,6 +591,7 @@ public final class Daemon {
         }
         lastSeq = seq
         retryDelay = .milliseconds(250)
+        pingWatchdog()
         for event in judged { log(event) }
         updateCounts(judged)
         do {
@@ -652,6 +658,8 @@ public final class Daemon {
 
     // MARK: Health
 
+    /// WATCHDOG=1 once half the watchdog interval has passed since the last: cheap enough to call from
+    /// inside long work (each file of a batch, each article of a rebuild), which must not starve it.
     private func pingWatchdog() {
         guard let interval = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= interval / 2 else { return }
         notifier.watchdog()
