@@ -93,6 +93,16 @@ def test_no_watchdog_pings_when_the_watchdog_is_for_another_pid(daemons, paths):
     assert not daemon.listener.find(has("WATCHDOG")), daemon.listener.transcript()
 
 
+def test_a_watchdog_interval_beyond_what_a_duration_holds_is_no_crash(daemons, paths):
+    """WATCHDOG_USEC is a 64-bit unsigned count; above Int64's range it once trapped in the conversion."""
+    daemon = daemons.start(paths, watchdog_usec=2**63)
+
+    drop_plain(paths.inbox, "article.txt", distinct_article(1))
+
+    wait_for_lines(paths, 1, daemon)
+    assert daemon.stop() == 0
+
+
 def test_sighup_sends_reloading_then_ready(daemons, paths):
     daemon = daemons.start(paths)
     before = time.monotonic_ns() // 1000

@@ -13,7 +13,7 @@ public struct ServiceNotifier: Sendable {
     public init() {
         var microseconds: UInt64 = 0
         watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
-            ? .microseconds(Int64(microseconds)) : nil
+            ? .microseconds(Int64(clamping: microseconds)) : nil
     }
 
     /// Sends one notification of `KEY=value` lines.
