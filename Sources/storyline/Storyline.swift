@@ -232,7 +232,7 @@ struct Reload: ParsableCommand {
     var pid: Int32
     @Option(help: ArgumentHelp("The daemon's state directory (default ./.storyline).", valueName: "dir"))
     var state: String?
-    @Option(help: ArgumentHelp("Longest wait for the outcome, in seconds (default 60).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Longest wait for the outcome, in seconds.", valueName: "seconds"))
     var timeout: Int = 60
 
     func validate() throws {
