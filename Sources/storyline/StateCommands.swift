@@ -1,8 +1,5 @@
 import ArgumentParser
 import StorylineDaemon
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Where a state, its timeline and its inbox are: the same options and file as `run`.
 struct StatePaths: ParsableArguments {
@@ -17,7 +14,9 @@ struct StatePaths: ParsableArguments {
 
     func maintenance() throws -> StateMaintenance {
         var configuration = DaemonConfiguration()
-        if let config { try configuration.apply(file: config) }
+        if let config {
+            do { try configuration.apply(file: config) } catch { throw configurationError(error) }
+        }
         if let inbox { configuration.inbox = inbox }
         if let state { configuration.state = state }
         if let timeline { configuration.timeline = timeline }
@@ -29,6 +28,8 @@ struct StatePaths: ParsableArguments {
 private func carryOut(_ step: () throws -> String) throws {
     do {
         print(try step())
+    } catch let exit as ExitCode {
+        throw exit
     } catch {
         printError("storyline: \(error)")
         throw ExitCode.failure
@@ -82,9 +83,4 @@ struct Reset: ParsableCommand {
     func run() throws {
         try carryOut { try paths.maintenance().reset() }
     }
-}
-
-private func printError(_ text: String) {
-    var bytes = Array((text + "\n").utf8)
-    _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

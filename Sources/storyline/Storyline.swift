@@ -16,11 +16,25 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
-        subcommands: [Run.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
+        subcommands: [Run.self, Reload.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
     )
 }
 
 private let defaults = DaemonConfiguration()
+
+/// Settings that cannot work (a bad file, a value out of range, an unknown key): one line on standard
+/// error and exit status 78 (EX_CONFIG, which the unit's RestartPreventExitStatus= does not restart on),
+/// without argument-parser's usage banner, which would only hide the line that matters.
+func configurationError(_ error: some Error) -> ExitCode {
+    printError("storyline: configuration error: \(error)")
+    return ExitCode(78)
+}
+
+/// `message` as one line on standard error (fd 2: the C `stderr` global is not concurrency-safe).
+func printError(_ message: String) {
+    let bytes = Array((message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8)
+    _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
 
 /// The engine's tunables and the file size limit, shared by every subcommand that reads articles.
 /// Unset options keep the value from the defaults (or, for `run`, from the configuration file).
@@ -69,10 +83,12 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// The defaults with these options applied, validated.
+    ///
+    /// - Throws: `configurationError(_:)`'s exit status 78 after its message.
     func configuration() throws -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
         apply(to: &configuration)
-        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+        do { try configuration.validate() } catch { throw configurationError(error) }
         return configuration
     }
 }
@@ -184,19 +200,62 @@ struct Run: ParsableCommand {
             if let batchSize { configuration.batchSize = batchSize }
         }
         var configuration = DaemonConfiguration()
+        let daemon: Daemon
         do {
             if let config { try configuration.apply(file: config) }
             overrides(&configuration)
             try configuration.validate()
+            daemon = try Daemon(
+                configuration: configuration, configurationFile: config, overrides: overrides,
+                logger: Logger(label: "storyline"))
         } catch {
-            throw ValidationError("\(error)")
+            throw configurationError(error)
         }
-        let daemon = try Daemon(
-            configuration: configuration, configurationFile: config, overrides: overrides,
-            logger: Logger(label: "storyline"))
         // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
         // start library worker threads that the sandbox refuses a priority to.
         Glibc.exit(daemon.run())
+    }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reload a running daemon (SIGHUP) and wait for its verdict: exit 0 if the new settings are in force, 1 if not.",
+        discussion: """
+            Sends SIGHUP to the daemon --pid and waits, at most --timeout seconds, until the daemon records the \
+            outcome of a reload begun after the signal in STATE/reload.status. A configuration that cannot be used \
+            leaves the daemon running with its previous settings: the error is printed and the exit status is 1. \
+            The unit's ExecReload= runs this, so `systemctl reload storyline` fails when the reload did.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The daemon's process ($MAINPID under systemd).", valueName: "pid"))
+    var pid: Int32
+    @Option(help: ArgumentHelp("The daemon's state directory (default ./.storyline).", valueName: "dir"))
+    var state: String?
+    @Option(help: ArgumentHelp("Longest wait for the outcome, in seconds.", valueName: "seconds"))
+    var timeout: Int = 60
+
+    func validate() throws {
+        guard pid > 1 else { throw ValidationError("--pid takes the daemon's process id (2 or more), e.g. $MAINPID") }
+        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout takes a whole number of seconds from 1 to 3600") }
+    }
+
+    func run() throws {
+        let status: ReloadStatus
+        do {
+            status = try ReloadRequest.reload(pid: pid, state: state ?? defaults.state, timeout: .seconds(timeout))
+        } catch {
+            throw failure("storyline: reload: \(error)")
+        }
+        if let error = status.error {
+            throw failure("storyline: reload failed: \(error)")
+        }
+        print("storyline: reloaded (reload \(status.generation) of this state directory)")
+    }
+
+    private func failure(_ message: String) -> ExitCode {
+        printError(message)
+        return ExitCode(1)
     }
 }
 

@@ -160,3 +160,115 @@ def test_ingest_help_names_the_order_values():
     text = support.run_storyline("ingest", "--help").stdout.decode()
 
     assert "given" in text and "published" in text
+
+
+# --- Settings at the edge of what the code can hold ----------------------------------------------------
+#
+# Every numeric setting is checked against a documented range before anything converts or multiplies it:
+# these values once crashed the daemon (SIGILL on a Double-to-Int64 conversion or an Int overflow) or
+# were accepted although nothing could work with them. Each must refuse to start with one line and exit
+# status 78 (EX_CONFIG), which the unit does not restart on.
+
+INT_MAX = str(2**63 - 1)
+INT_MIN = str(-(2**63))
+
+EXTREME_OPTIONS = {
+    "horizon_inf": (["--horizon-days", "inf"], "horizon_days must be a finite number of days from 1 to 36500 (got inf)"),
+    "horizon_1e20": (["--horizon-days", "1e20"], "horizon_days must be a finite number of days from 1 to 36500"),
+    "horizon_1e300": (["--horizon-days", "1e300"], "horizon_days must be a finite number of days from 1 to 36500"),
+    "horizon_nan": (["--horizon-days", "nan"], "horizon_days must be a finite number of days"),
+    "horizon_negative": (["--horizon-days=-1"], "horizon_days must be a finite number of days"),
+    "window_1e300": (["--story-window-days", "1e300"], "story_window_days must be a finite number of days from 0 to 3650"),
+    "window_negative_inf": (["--story-window-days=-inf"], "story_window_days must be a finite number of days"),
+    "half_life_inf": (["--story-half-life-days", "inf"],
+                      "story_half_life_days must be a finite number of days above 0 and at most 3650 (got inf)"),
+    "half_life_nan": (["--story-half-life-days", "nan"], "story_half_life_days must be"),
+    "jaccard_nan": (["--jaccard-threshold", "nan"], "jaccard_threshold must be a number above 0 and at most 1 (got nan)"),
+    "containment_inf": (["--containment-threshold", "inf"], "containment_threshold must be a number above 0 and at most 1"),
+    "story_threshold_negative_inf": (["--story-threshold=-inf"], "story_threshold must be a number above 0"),
+    "headline_threshold_1e300": (["--headline-threshold", "1e300"], "headline_threshold must be a number above 0"),
+    # bands × rows once overflowed Int before it was compared with the slots.
+    "bands_int_max_times_rows": (["--bands", INT_MAX, "--rows", "2"], "bands must be a whole number from 1 to 1024"),
+    "rows_int_max": (["--rows", INT_MAX], "rows must be a whole number from 1 to 1024"),
+    "rows_int_min": ([f"--rows={INT_MIN}"], "rows must be a whole number from 1 to 1024"),
+    "shingle_size_int_max": (["--shingle-size", INT_MAX], "shingle_size must be a whole number from 1 to 16"),
+    "signature_slots_int_max": (["--signature-slots", INT_MAX], "signature_slots must be a whole number from 8 to 1024"),
+    "max_file_bytes_int_max": (["--max-file-bytes", INT_MAX], "max_file_bytes must be a whole number from 1 to 1073741824"),
+    "max_file_bytes_negative": (["--max-file-bytes=-1"], "max_file_bytes must be a whole number from 1 to 1073741824"),
+    "batch_size_int_max": (["--batch-size", INT_MAX], "batch_size must be a whole number from 1 to 100000"),
+    "batch_size_int_min": ([f"--batch-size={INT_MIN}"], "batch_size must be a whole number from 1 to 100000"),
+}
+
+EXTREME_FILES = {
+    "horizon_inf": ("horizon_days: .inf\n", "horizon_days must be a finite number of days from 1 to 36500 (got inf)"),
+    "horizon_1e12": ("horizon_days: 1e12\n", "horizon_days must be a finite number of days from 1 to 36500"),
+    "horizon_1e300": ("horizon_days: 1e300\n", "horizon_days must be a finite number of days from 1 to 36500"),
+    "horizon_nan": ("horizon_days: .nan\n", "horizon_days must be a finite number of days"),
+    "window_inf": ("story_window_days: .inf\n", "story_window_days must be a finite number of days"),
+    "half_life_1e300": ("story_half_life_days: 1e300\n", "story_half_life_days must be a finite number of days"),
+    "threshold_nan": ("story_threshold: .nan\n", "story_threshold must be a number above 0 and at most 1"),
+    "minimum_containment_shingles_int_max": (f"minimum_containment_shingles: {INT_MAX}\n",
+                                             "minimum_containment_shingles must be a whole number from 1 to 1000000"),
+    "boilerplate_stories_int_max": (f"boilerplate_stories: {INT_MAX}\n",
+                                    "boilerplate_stories must be a whole number from 2 to 1000000"),
+    "bands_int_max": (f"bands: {INT_MAX}\nrows: 2\n", "must be a whole number from 1 to 1024"),
+    "batch_size_float": ("batch_size: 1e12\n", "batch_size must be a whole number"),
+    "batch_size_beyond_int": ("batch_size: 99999999999999999999\n", "batch_size must be a whole number"),
+    "max_file_bytes_1e20": ("max_file_bytes: 1e20\n", "max_file_bytes must be a whole number"),
+    "max_file_bytes_int_max": (f"max_file_bytes: {INT_MAX}\n", "max_file_bytes must be a whole number from 1 to 1073741824"),
+}
+
+
+def run_refused(tmp_path, *arguments):
+    """`storyline run` with `arguments`, which must refuse to start: one line, exit 78, nothing made."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    state = tmp_path / "state"
+    result = support.run_storyline("run", "--inbox", inbox, "--state", state, "--timeline", tmp_path / "timeline.jsonl",
+                                   *arguments)
+    assert result.returncode == 78, f"exit {result.returncode}: {result.stderr}"
+    assert result.stdout == b""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("storyline: configuration error: "), result.stderr
+    assert "Usage" not in result.stderr and "--help" not in result.stderr, result.stderr
+    assert not state.exists(), "the state directory was made before the settings were checked"
+    return lines[0]
+
+
+@pytest.mark.parametrize("case", list(EXTREME_OPTIONS))
+def test_an_extreme_option_refuses_to_start_with_one_line_and_status_78(tmp_path, case):
+    arguments, expected = EXTREME_OPTIONS[case]
+
+    line = run_refused(tmp_path, *arguments)
+
+    assert expected in line, line
+
+
+@pytest.mark.parametrize("case", list(EXTREME_FILES))
+def test_an_extreme_value_in_the_file_refuses_to_start_with_one_line_and_status_78(tmp_path, case):
+    text, expected = EXTREME_FILES[case]
+    config = support.write(tmp_path / "storyline.yaml", text)
+
+    line = run_refused(tmp_path, "--config", config)
+
+    assert expected in line, line
+
+
+@pytest.mark.parametrize("case", ["horizon_inf", "bands_int_max_times_rows", "max_file_bytes_int_max"])
+def test_ingest_refuses_an_extreme_option_the_same_way(tmp_path, case):
+    arguments, expected = EXTREME_OPTIONS[case]
+    timeline = tmp_path / "timeline.jsonl"
+
+    result = support.run_storyline("ingest", "--timeline", timeline, *arguments, support.seed(0))
+
+    assert result.returncode == 78, f"exit {result.returncode}: {result.stderr}"
+    assert result.stderr.splitlines() == [result.stderr.strip()] and expected in result.stderr, result.stderr
+    assert not timeline.exists()
+
+
+def test_a_syntax_error_on_the_command_line_keeps_the_usage():
+    result = support.run_storyline("ingest", "--bands", "many", support.seed(0))
+
+    assert result.returncode == 64, result.stderr
+    assert "Usage" in result.stderr

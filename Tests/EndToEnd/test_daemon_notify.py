@@ -4,11 +4,13 @@ The test binds an AF_UNIX datagram socket, hands its path to the daemon as NOTIF
 arrives (/work/shared/SYSTEMD-TESTING.md, "Four ways to test", way 1).
 """
 
+import random
 import signal
 import time
 
 import pytest
 
+import support
 from daemon_support import DaemonPaths, daemons, distinct_article, drop_plain, has, paths, wait_for_lines, wait_until  # noqa: F401
 
 WATCHDOG_USEC = 200_000
@@ -91,6 +93,16 @@ def test_no_watchdog_pings_when_the_watchdog_is_for_another_pid(daemons, paths):
     assert not daemon.listener.find(has("WATCHDOG")), daemon.listener.transcript()
 
 
+def test_a_watchdog_interval_beyond_what_a_duration_holds_is_no_crash(daemons, paths):
+    """WATCHDOG_USEC is a 64-bit unsigned count; above Int64's range it once trapped in the conversion."""
+    daemon = daemons.start(paths, watchdog_usec=2**63)
+
+    drop_plain(paths.inbox, "article.txt", distinct_article(1))
+
+    wait_for_lines(paths, 1, daemon)
+    assert daemon.stop() == 0
+
+
 def test_sighup_sends_reloading_then_ready(daemons, paths):
     daemon = daemons.start(paths)
     before = time.monotonic_ns() // 1000
@@ -122,3 +134,100 @@ def test_sigterm_sends_stopping_and_exits_zero(daemons, paths):
     _, stopping = daemon.listener.wait_for(has("STOPPING", "1"), "STOPPING=1", start=start, timeout=2)
     assert "1 article," in stopping.fields.get("STATUS", ""), stopping.text
     assert not daemon.listener.find(has("ERRNO")), daemon.listener.transcript()
+
+
+# --- The watchdog under long work ---------------------------------------------------------------------
+#
+# A batch of large files, or a reload that rebuilds the indexes, once kept the loop from pinging for
+# seconds (10.3 s for 60 files of 1 MiB; 3 s for a rebuild of 20,000 articles): systemd would have
+# killed a healthy daemon. Pings now come from inside that work, and a batch stops taking files once
+# they hold 8 MiB.
+
+LONG_WORK_WATCHDOG_USEC = 1_000_000
+
+
+def large_article(number: int, size: int = 1 << 20) -> str:
+    """About `size` bytes of prose-like text of its own: paragraphs of sentences drawn from a large
+    vocabulary by a generator seeded with `number`, so no two are copies of each other."""
+    rng = random.Random(f"large-{number}")
+    vocabulary = [_word(rng) for _ in range(3000)]
+    paragraphs = [f"Dispatch {number}: {' '.join(rng.choice(vocabulary) for _ in range(6)).capitalize()}"]
+    length = len(paragraphs[0])
+    while length < size:
+        sentences = []
+        for _ in range(rng.randint(3, 7)):
+            words = [rng.choice(vocabulary) for _ in range(rng.randint(8, 24))]
+            sentences.append(" ".join(words).capitalize() + rng.choice([".", ".", ".", "?", "!"]))
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def _word(rng: random.Random) -> str:
+    syllables = ["ka", "lo", "mi", "ren", "tor", "va", "sel", "du", "pri", "an", "gho", "zet", "bu", "ri", "mon", "el",
+                 "os", "tra", "quin", "fe"]
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4)))
+
+
+def watchdog_gaps(daemon, since: float, until: float) -> list[float]:
+    """The silences without WATCHDOG=1 between the moments `since` and `until` (time.monotonic()): from
+    `since` to the first ping, between pings, and from the last ping to `until`."""
+    times = [note.received for note in daemon.listener.notifications
+             if note.fields.get("WATCHDOG") == "1" and since < note.received < until]
+    moments = [since, *times, until]
+    return [later - earlier for earlier, later in zip(moments, moments[1:])]
+
+
+def seconds_to_judge_one_large_file(directory) -> float:
+    """How long this build takes to read and judge one large file (`storyline ingest` of three): a debug
+    build on a busy machine can take well over a second for what a release build does in 0.2 s."""
+    files = [support.write(directory / f"calibrate_{number}.txt", large_article(1000 + number)) for number in range(3)]
+    started = time.monotonic()
+    assert support.ingest(*files), "ingest judged nothing"
+    return (time.monotonic() - started) / len(files)
+
+
+def test_a_batch_of_large_files_does_not_starve_the_watchdog(daemons, paths, tmp_path):
+    count = 40
+    # The watchdog's interval is 1 s, or six files' work where a file takes longer (a debug build): pings
+    # come between files, at most a file's work plus half the interval apart; before, once a batch (16
+    # such files, as many as the read-ahead holds).
+    interval = max(1.0, 6 * seconds_to_judge_one_large_file(tmp_path))
+    for number in range(count):
+        drop_plain(paths.inbox, f"large_{number:02d}.txt", large_article(number))
+    daemon = daemons.start(paths, watchdog_usec=int(interval * 1e6))
+    _, ready = daemon.listener.find(has("READY", "1"))
+
+    events = wait_for_lines(paths, count, daemon, timeout=120 + 20 * interval)
+    finished = time.monotonic()
+
+    assert all(event["event"] in ("story_started", "story_extended") for event in events), events  # no copies
+    gaps = watchdog_gaps(daemon, ready.received, finished)
+    assert max(gaps) < interval, (
+        f"a gap of {max(gaps):.2f} s between pings, over the {interval:.2f} s interval, while judging {count} files of "
+        f"1 MiB: {[round(gap, 2) for gap in gaps]}")
+    assert daemon.stop() == 0
+
+
+def test_a_reload_that_rebuilds_the_indexes_does_not_starve_the_watchdog(daemons, paths):
+    count = 4000
+    config = paths.root / "storyline.yaml"
+    config.write_text("jaccard_threshold: 0.8\n")
+    for number in range(count):
+        drop_plain(paths.inbox, f"article_{number:05d}.txt", distinct_article(number, topic="rebuild"))
+    daemon = daemons.start(paths, watchdog_usec=LONG_WORK_WATCHDOG_USEC, arguments=["--config", str(config)])
+    wait_for_lines(paths, count, daemon, timeout=300)
+    config.write_text("jaccard_threshold: 0.85\n")  # an engine setting: the reload re-derives every index
+    start = len(daemon.listener.notifications)
+
+    daemon.send(signal.SIGHUP)
+
+    index, reloading = daemon.listener.wait_for(has("RELOADING", "1"), "RELOADING=1", start=start)
+    _, ready = daemon.listener.wait_for(has("READY", "1"), "READY=1 after the rebuild", start=index + 1, timeout=120)
+    assert ready.fields["STATUS"].endswith("(reloaded)"), ready.text
+    assert "indexes rebuilt" in daemon.log(), daemon.log()[-2000:]
+    gaps = watchdog_gaps(daemon, reloading.received, ready.received)
+    assert max(gaps) < LONG_WORK_WATCHDOG_USEC / 1e6, (
+        f"a gap of {max(gaps):.2f} s between pings while rebuilding {count} articles: {[round(g, 2) for g in gaps]}")
+    assert daemon.stop() == 0

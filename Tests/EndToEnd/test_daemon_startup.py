@@ -51,6 +51,9 @@ INVALID_CONFIGURATIONS = {
     "not_a_number": ("max_file_bytes: lots\n", "max_file_bytes"),
     "batch_size_zero": ("batch_size: 0\n", "batch_size"),
     "threshold_above_one": ("jaccard_threshold: 1.5\n", "jaccard_threshold"),
+    "horizon_infinite": ("horizon_days: .inf\n", "horizon_days"),
+    "not_yaml": ("bands: [16, 8\n", "YAML"),
+    "not_a_mapping": ("- bands\n- rows\n", "mapping"),
 }
 
 
@@ -65,8 +68,13 @@ def test_an_invalid_configuration_stops_before_start_naming_the_key(daemons, pat
     status = daemon.wait_exit()
 
     message = daemon.log()
-    assert status != 0, message
-    assert key in message, message
+    # 78 (EX_CONFIG), which the unit's RestartPreventExitStatus= does not restart into the same failure;
+    # one line that says what is wrong, not argument-parser's usage banner.
+    assert status == 78, message
+    assert len(message.splitlines()) == 1, message
+    assert message.startswith(f"storyline: configuration error: configuration file {config}: ") or (
+        message.startswith("storyline: configuration error: ")), message
+    assert key in message and "Usage" not in message, message
     assert not daemon.listener.find(has("READY")), daemon.listener.transcript()
     assert not paths.state.exists(), "the state directory was made before the configuration was checked"
     assert not paths.timeline.exists()

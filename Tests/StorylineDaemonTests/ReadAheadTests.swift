@@ -54,6 +54,18 @@ import StorylineCore
         #expect(reads == ["fine.json"])
         #expect(pending == [FileName("stuck.json")])
     }
+
+    @Test mutating func aBatchStopsOnceItsFilesHoldTheByteBoundButTakesAtLeastOne() {
+        var readAhead = ReadAhead()
+        var pending = Set(["a.json", "b.json", "c.json", "d.json"].map(FileName.init))
+        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: nil) }
+        let size = read(FileName("a.json"), published: nil).bytes
+        // Two files reach the bound of 1.5 files' bytes: the batch stops there, under its count of 10.
+        #expect(readAhead.takeEarliest(10, bytes: size + size / 2).map(\.name.description) == ["a.json", "b.json"])
+        // A bound smaller than one file still takes that file.
+        #expect(readAhead.takeEarliest(10, bytes: 1).map(\.name.description) == ["c.json"])
+        #expect(readAhead.count == 1)
+    }
 }
 
 /// The names files get in archive/ and rejected/.

@@ -59,6 +59,44 @@ systemctl reload storyline
 check "systemctl reload keeps it running" test "$(show SubState)" = running
 check "systemctl reload gives a new StatusText" wait_status "(reloaded)"
 
+# A reload that fails: ExecReload (storyline reload) reports the daemon's verdict, so systemctl reload
+# fails and the service runs on with its previous settings. A drop-in adds --config to ExecStart.
+config=/run/storyline-probe.yaml
+mkdir -p /run/systemd/system/storyline.service.d
+printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/storyline run --inbox %s --state /var/lib/storyline/state --timeline %s --config %s\n' \
+    "$inbox" "$timeline" "$config" > /run/systemd/system/storyline.service.d/config.conf
+echo 'batch_size: 64' > "$config"
+chmod 0644 "$config"
+systemctl daemon-reload
+systemctl restart storyline
+echo 'horizon_days: .inf' > "$config"
+reload_status=0
+systemctl reload storyline >> /probe/details 2>&1 || reload_status=$?
+check "systemctl reload fails (exit $reload_status) when the configuration cannot work" test "$reload_status" -ne 0
+check "after a failed reload the service still runs" test "$(show SubState)" = running
+check "after a failed reload StatusText names the error" wait_status "reload failed: horizon_days must be"
+failed_reload_logged() { journalctl -u storyline --no-pager | grep -q "reload failed: horizon_days must be"; }
+check "the journal has storyline reload's message" failed_reload_logged
+echo 'batch_size: 32' > "$config"
+check "systemctl reload succeeds once the configuration is fixed" systemctl reload storyline
+check "a good reload ends in (reloaded)" wait_status "(reloaded)"
+
+# A configuration error at start-up: exit status 78, and RestartPreventExitStatus=78 keeps systemd from
+# restarting into the same error.
+echo 'colour: blue' > "$config"
+systemctl restart storyline >> /probe/details 2>&1
+sleep 3  # longer than RestartSec=2s: a restart would have happened by now
+check "a bad configuration at start exits 78 (ExecMainStatus)" test "$(show ExecMainStatus)" = 78
+check "a bad configuration at start is not restarted (ActiveState=failed)" test "$(show ActiveState)" = failed
+config_error_logged() { journalctl -u storyline --no-pager | grep -q "storyline: configuration error: configuration file $config: colour is not a setting"; }
+check "the journal has the one-line configuration error" config_error_logged
+rm -f "$config"
+rm -rf /run/systemd/system/storyline.service.d
+systemctl daemon-reload
+systemctl reset-failed storyline
+systemctl start storyline
+check "back to the shipped unit: running again" test "$(show SubState)" = running
+
 # A rejected file: warning priority in the journal.
 printf 'bin\000ary' > "$inbox/broken.txt"
 check "a binary file gets a line" wait_lines 3

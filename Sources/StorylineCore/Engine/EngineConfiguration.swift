@@ -46,55 +46,121 @@ public struct EngineConfiguration: Sendable, Hashable {
         StoryIndex.TimeDecay(windowDays: storyWindowDays, halfLifeDays: storyHalfLifeDays)
     }
 
-    /// Checks every value, naming the key, what it was, and what to use instead.
+    /// The bounds of each numeric setting: what the engine can hold and still mean something. Every
+    /// product or conversion the engine makes of a setting (`bands × rows`, days to milliseconds, a gap in
+    /// hours) stays far inside Int64 within them.
+    public enum Bounds {
+        public static let shingleSize = 1...16
+        public static let signatureSlots = 8...1024
+        public static let bands = 1...1024
+        public static let rows = 1...1024
+        public static let minimumContainmentShingles = 1...1_000_000
+        public static let containmentSampling = 1...1024
+        public static let boilerplateStories = 2...1_000_000
+        public static let storyWindowDays = 0.0...3650
+        public static let storyHalfLifeDays = 0.0...3650
+        public static let horizonDays = 1.0...36_500
+    }
+
+    /// Checks every value, naming the key, what it was, and what it must be.
+    ///
+    /// Ranges are checked before any product of two settings is formed, so no accepted or refused
+    /// value can overflow on the way.
     ///
     /// - Throws: `ConfigurationError` for the first value that cannot work.
     public func validate() throws(ConfigurationError) {
-        func require(_ condition: Bool, _ key: String, _ value: some CustomStringConvertible, _ advice: String) throws(ConfigurationError) {
-            if !condition { throw ConfigurationError(key: key, value: value.description, advice: advice) }
+        try ConfigurationError.check(shingleSize, "shingle_size", in: Bounds.shingleSize, advice: "5 suits news prose")
+        try ConfigurationError.check(signatureSlots, "signature_slots", in: Bounds.signatureSlots, advice: "128 is the default")
+        try ConfigurationError.check(bands, "bands", in: Bounds.bands, advice: "16 is the default")
+        try ConfigurationError.check(rows, "rows", in: Bounds.rows, advice: "8 is the default")
+        let mostBands = signatureSlots / rows
+        if bands > mostBands {
+            throw ConfigurationError(
+                key: "bands", value: "\(bands)",
+                requirement: "at most \(mostBands), so that bands × rows (\(bands) × \(rows) = \(bands * rows)) does not exceed "
+                    + "signature_slots (\(signatureSlots))",
+                advice: "use fewer bands or rows, or more slots")
         }
-        try require((1...16).contains(shingleSize), "shingle_size", shingleSize,
-                    "use a whole number from 1 to 16 (5 suits news prose)")
-        try require((8...1024).contains(signatureSlots), "signature_slots", signatureSlots,
-                    "use a whole number from 8 to 1024 (128 is the default)")
-        try require(bands >= 1, "bands", bands, "use at least 1 band (16 is the default)")
-        try require(rows >= 1, "rows", rows, "use at least 1 row per band (8 is the default)")
-        try require(bands * rows <= signatureSlots, "bands", bands,
-                    "bands × rows (\(bands) × \(rows) = \(bands * rows)) must not exceed signature_slots "
-                        + "(\(signatureSlots)): use fewer bands or rows, or more slots")
-        try require(jaccardThreshold > 0 && jaccardThreshold <= 1, "jaccard_threshold", jaccardThreshold,
-                    "use a number in (0, 1] (0.8 is the default)")
-        try require(containmentThreshold > 0 && containmentThreshold <= 1, "containment_threshold",
-                    containmentThreshold, "use a number in (0, 1] (0.9 is the default)")
-        try require(minimumContainmentShingles >= 1, "minimum_containment_shingles", minimumContainmentShingles,
-                    "use at least 1 (25 is the default)")
-        try require((1...1024).contains(containmentSampling), "containment_sampling", containmentSampling,
-                    "use a whole number from 1 to 1024 (16 is the default)")
-        try require(storyThreshold > 0 && storyThreshold <= 1, "story_threshold", storyThreshold,
-                    "use a number in (0, 1] (0.14 is the default)")
-        try require(headlineThreshold > 0 && headlineThreshold <= 1, "headline_threshold", headlineThreshold,
-                    "use a number in (0, 1] (0.2 is the default)")
-        try require(storyWindowDays >= 0 && storyWindowDays <= 3650, "story_window_days", storyWindowDays,
-                    "use a number of days from 0 to 3650 (2 is the default)")
-        try require(storyHalfLifeDays > 0 && storyHalfLifeDays <= 3650, "story_half_life_days", storyHalfLifeDays,
-                    "use a positive number of days up to 3650 (0.7 is the default)")
-        try require(horizonDays.isFinite && horizonDays <= 36_500, "horizon_days", horizonDays,
-                    "use a number of days up to 36500 (30 is the default)")
-        try require(horizonDays >= storyDecay.candidacyDays, "horizon_days", horizonDays,
-                    "the horizon must be at least the story window plus four half-lives "
-                        + "(\(storyDecay.candidacyDays) days); 30 is the default")
-        try require(boilerplateStories >= 2, "boilerplate_stories", boilerplateStories,
-                    "use at least 2 (4 is the default)")
+        try ConfigurationError.check(jaccardThreshold, "jaccard_threshold", aboveZeroToOne: "0.8 is the default")
+        try ConfigurationError.check(containmentThreshold, "containment_threshold", aboveZeroToOne: "0.9 is the default")
+        try ConfigurationError.check(minimumContainmentShingles, "minimum_containment_shingles",
+                                     in: Bounds.minimumContainmentShingles, advice: "25 is the default")
+        try ConfigurationError.check(containmentSampling, "containment_sampling", in: Bounds.containmentSampling,
+                                     advice: "16 is the default")
+        try ConfigurationError.check(storyThreshold, "story_threshold", aboveZeroToOne: "0.14 is the default")
+        try ConfigurationError.check(headlineThreshold, "headline_threshold", aboveZeroToOne: "0.2 is the default")
+        try ConfigurationError.check(storyWindowDays, "story_window_days", days: Bounds.storyWindowDays,
+                                     advice: "2 is the default")
+        try ConfigurationError.check(storyHalfLifeDays, "story_half_life_days", days: Bounds.storyHalfLifeDays,
+                                     aboveLower: true, advice: "0.7 is the default")
+        try ConfigurationError.check(horizonDays, "horizon_days", days: Bounds.horizonDays, advice: "30 is the default")
+        if horizonDays < storyDecay.candidacyDays {
+            throw ConfigurationError(
+                key: "horizon_days", value: "\(horizonDays)",
+                requirement: "at least story_window_days + 4 × story_half_life_days (\(storyWindowDays) + 4 × "
+                    + "\(storyHalfLifeDays) = \(storyDecay.candidacyDays) days), the longest a story takes new articles",
+                advice: "30 is the default")
+        }
+        try ConfigurationError.check(boilerplateStories, "boilerplate_stories", in: Bounds.boilerplateStories,
+                                     advice: "4 is the default")
     }
 }
 
-/// A configuration value that cannot work.
+/// A configuration value that cannot work: which setting, what it was, and what it must be.
+///
+/// Every setting's message reads the same way: `horizon_days must be a finite number of days from 1 to
+/// 36500 (got inf); 30 is the default`.
 public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The setting, as the configuration file spells it.
     public var key: String
+    /// The value given, as text.
     public var value: String
-    public var advice: String
+    /// What the value must be: "a whole number from 1 to 16".
+    public var requirement: String
+    /// What to do, or what the default is.
+    public var advice: String?
 
-    public var description: String { "invalid \(key) = \(value): \(advice)" }
+    public init(key: String, value: String, requirement: String, advice: String? = nil) {
+        self.key = key
+        self.value = value
+        self.requirement = requirement
+        self.advice = advice
+    }
+
+    public var description: String {
+        "\(key) must be \(requirement) (got \(value))" + (advice.map { "; \($0)" } ?? "")
+    }
+
+    /// Throws unless the whole number `value` lies in `range`.
+    public static func check(_ value: Int, _ key: String, in range: ClosedRange<Int>, advice: String? = nil) throws(ConfigurationError) {
+        guard range.contains(value) else {
+            throw ConfigurationError(key: key, value: "\(value)",
+                                     requirement: "a whole number from \(range.lowerBound) to \(range.upperBound)", advice: advice)
+        }
+    }
+
+    /// Throws unless `value` is a finite number of days in `range` (above its lower bound, if `aboveLower`).
+    static func check(_ value: Double, _ key: String, days range: ClosedRange<Double>, aboveLower: Bool = false,
+                      advice: String? = nil) throws(ConfigurationError) {
+        let lowerHolds = aboveLower ? value > range.lowerBound : value >= range.lowerBound
+        guard value.isFinite, lowerHolds, value <= range.upperBound else {
+            let lower = aboveLower ? "above \(shown(range.lowerBound)) and at most" : "from \(shown(range.lowerBound)) to"
+            throw ConfigurationError(key: key, value: "\(value)",
+                                     requirement: "a finite number of days \(lower) \(shown(range.upperBound))", advice: advice)
+        }
+    }
+
+    /// Throws unless `value` is a number above 0 and at most 1.
+    static func check(_ value: Double, _ key: String, aboveZeroToOne advice: String) throws(ConfigurationError) {
+        guard value > 0, value <= 1 else {
+            throw ConfigurationError(key: key, value: "\(value)", requirement: "a number above 0 and at most 1", advice: advice)
+        }
+    }
+
+    /// 36500.0 as "36500".
+    private static func shown(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
 }
 
 extension EngineConfiguration {

@@ -50,11 +50,13 @@ public struct DaemonConfiguration: Sendable, Hashable {
         }
         let loaded: Any?
         do { loaded = try Yams.load(yaml: text) } catch {
-            throw DaemonConfigurationError(path: path, key: nil, message: "is not valid YAML: \(error)")
+            // Yams adds the offending line and a caret below it: the first line names the place and the problem.
+            let problem = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            throw DaemonConfigurationError(path: path, key: nil, message: "not valid YAML: \(problem)")
         }
         guard let loaded else { return }
         guard let values = loaded as? [String: Any] else {
-            throw DaemonConfigurationError(path: path, key: nil, message: "must be a mapping of `key: value` lines")
+            throw DaemonConfigurationError(path: path, key: nil, message: "not a mapping of `key: value` lines")
         }
         for (key, value) in values {
             try set(key, value, path: path)
@@ -63,7 +65,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     private mutating func set(_ key: String, _ value: Any, path: String) throws(DaemonConfigurationError) {
         func fail(_ expected: String) -> DaemonConfigurationError {
-            DaemonConfigurationError(path: path, key: key, message: "is \(value), but must be \(expected)")
+            DaemonConfigurationError(path: path, key: key, message: "\(key) must be \(expected) (got \(value))")
         }
         func string() throws(DaemonConfigurationError) -> String {
             guard let text = value as? String, !text.isEmpty else { throw fail("a path") }
@@ -98,23 +100,29 @@ public struct DaemonConfiguration: Sendable, Hashable {
         case "horizon_days": engine.horizonDays = try number()
         case "boilerplate_stories": engine.boilerplateStories = try integer()
         default:
-            throw DaemonConfigurationError(path: path, key: key, message: "is not a setting; the settings are: "
+            throw DaemonConfigurationError(path: path, key: key, message: "\(key) is not a setting; the settings are: "
                 + Self.keys.map(\.key).joined(separator: ", "))
         }
     }
 
-    /// Checks every value.
+    /// The bounds of the daemon's own numeric settings (the engine's are `EngineConfiguration.Bounds`).
+    public enum Bounds {
+        /// Up to 1 GiB: a file is read whole and prepared in memory, several times its size.
+        public static let maxFileBytes = 1...(1 << 30)
+        public static let batchSize = 1...100_000
+    }
+
+    /// Checks every value, by the same rules whether it came from the file or the command line.
     ///
     /// - Throws: `DaemonConfigurationError` for the first value that cannot work.
     public func validate() throws(DaemonConfigurationError) {
-        do { try engine.validate() } catch {
-            throw DaemonConfigurationError(path: nil, key: error.key, message: "= \(error.value): \(error.advice)")
-        }
-        guard maxFileBytes >= 1 else {
-            throw DaemonConfigurationError(path: nil, key: "max_file_bytes", message: "= \(maxFileBytes): use a positive number of bytes")
-        }
-        guard (1...100_000).contains(batchSize) else {
-            throw DaemonConfigurationError(path: nil, key: "batch_size", message: "= \(batchSize): use 1 to 100000 (512 is the default)")
+        do throws(ConfigurationError) {
+            try engine.validate()
+            try ConfigurationError.check(maxFileBytes, "max_file_bytes", in: Bounds.maxFileBytes,
+                                         advice: "\(ArticleFile.defaultSizeLimit) is the default")
+            try ConfigurationError.check(batchSize, "batch_size", in: Bounds.batchSize, advice: "512 is the default")
+        } catch {
+            throw DaemonConfigurationError(path: nil, key: error.key, message: error.description)
         }
     }
 }
@@ -125,8 +133,9 @@ public struct DaemonConfigurationError: Error, Sendable, CustomStringConvertible
     public var key: String?
     public var message: String
 
+    /// The message, after the file it is about: `configuration file F: shingle_size must be a whole
+    /// number (got five)`, or for a value out of range `horizon_days must be ... (got inf); ...`.
     public var description: String {
-        let place = [path.map { "configuration file \($0)" }, key.map { "key \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        return (place.isEmpty ? "configuration" : place) + " " + message
+        (path.map { "configuration file \($0): " } ?? "") + message
     }
 }

@@ -58,10 +58,22 @@ struct ReadAhead {
         }
     }
 
-    /// Takes out the `count` earliest files by `PublishedOrder`, in that order.
-    mutating func takeEarliest(_ count: Int) -> [(name: FileName, read: Read)] {
+    /// Most file bytes judged in one batch: judging 8 MiB of text takes a few seconds, and a batch is
+    /// one transaction, so a burst of large files is cut into batches the watchdog and the status line
+    /// can follow.
+    static let maximumBatchBytes = 8 << 20
+
+    /// Takes out the `count` earliest files by `PublishedOrder`, in that order, stopping early once the
+    /// files taken hold `bytes` or more (always at least one file).
+    mutating func takeEarliest(_ count: Int, bytes limit: Int = .max) -> [(name: FileName, read: Read)] {
         let ordered = reads.sorted { PublishedOrder.precedes($0.value.published, $0.key, $1.value.published, $1.key) }
-        let taken = ordered.prefix(count).map { (name: $0.key, read: $0.value) }
+        var taken: [(name: FileName, read: Read)] = []
+        var takenBytes = 0
+        for (name, read) in ordered.prefix(count) {
+            guard taken.isEmpty || takenBytes < limit else { break }
+            taken.append((name: name, read: read))
+            takenBytes += read.bytes
+        }
         for (name, _) in taken { remove(name) }
         return taken
     }

@@ -192,6 +192,7 @@ public final class Daemon {
             // Rows from before shingles were stored keep theirs in memory until they leave the horizon.
             if row.hasFingerprint { engine.releaseFingerprints(of: [row.judgement.article]) }
             restored += 1
+            pingWatchdog()
             if ContinuousClock.now - lastReport > .seconds(1) {
                 lastReport = .now
                 notifier.extendTimeout(by: .seconds(30))
@@ -550,36 +551,67 @@ public final class Daemon {
         if let line = try timeline.lastWholeLine() { timelineSeq = try continuation(after: line, in: configuration.timeline) }
     }
 
+    /// SIGHUP: reopens the timeline and reads the configuration again. A configuration that cannot be
+    /// used leaves the previous settings in force; either way the outcome goes to `STATE/reload.status`
+    /// for `storyline reload` (what `systemctl reload` runs), to the status line and to the journal, and
+    /// READY=1 ends the reload (systemd 252 waits for it after RELOADING=1).
     private func reload() {
-        notifier.reloading()
+        let requested = notifier.reloading()
         logger.notice("reloading: reopening the timeline and reading the configuration again")
         reopenTimeline()
         // A reload is also the operator saying "fixed": finish what a failure left at once.
         if failure != nil && !timelineNeedsReopen { retry() }
-        var fresh = DaemonConfiguration()
+        var problems: [String] = []
         do {
-            if let configurationFile { try fresh.apply(file: configurationFile) }
-            overrides(&fresh)
-            try fresh.validate()
-            if fresh.inbox != configuration.inbox || fresh.state != configuration.state || fresh.timeline != configuration.timeline {
-                logger.warning("paths changed in the configuration: restart storyline to use them")
-                fresh.inbox = configuration.inbox
-                fresh.state = configuration.state
-                fresh.timeline = configuration.timeline
-            }
-            let engineChanged = fresh.engine != configuration.engine
-            configuration = fresh
-            if engineChanged {
-                try restoreEngine()
-                logger.notice("engine settings changed: indexes rebuilt from the state")
-            }
+            try reloadConfiguration()
         } catch {
-            logger.error("the configuration was not reloaded: \(error); the previous one stays in force")
+            problems.append("\(error); the previous settings stay")
+            logger.error("the configuration was not reloaded: \(error); the previous settings stay in force")
         }
-        // "(reloaded)" stays until the status next changes; the next tick would overwrite it at once.
+        if timelineNeedsReopen { problems.append("cannot reopen the timeline \(configuration.timeline)") }
+        let problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+        let record = ReloadStatus(
+            generation: (ReloadStatus.read(fromState: configuration.state)?.generation ?? 0) + 1,
+            monotonicMicroseconds: requested, error: problem)
+        do { try record.write(toState: configuration.state) } catch {
+            logger.error("cannot record the outcome of the reload for storyline reload: \(error)")
+        }
+        // The note stays until the status next changes; the next tick would overwrite it at once.
+        let status = problem.map { "reload failed: \($0); \(statusText)" }
+            ?? "\(statusText) (reloaded)"
         lastStatus = statusText
         lastStatusTime = .now
-        notifier.notify("READY=1\nSTATUS=\(statusText) (reloaded)")
+        notifier.notify("READY=1\nSTATUS=\(status)")
+    }
+
+    /// Reads the configuration file again, applies the command line over it, and puts it in force if
+    /// it validates; a changed engine setting rebuilds the indexes from the state.
+    ///
+    /// - Throws: the first problem with the new settings; the previous ones are then in force again.
+    private func reloadConfiguration() throws {
+        var fresh = DaemonConfiguration()
+        if let configurationFile { try fresh.apply(file: configurationFile) }
+        overrides(&fresh)
+        try fresh.validate()
+        if fresh.inbox != configuration.inbox || fresh.state != configuration.state || fresh.timeline != configuration.timeline {
+            logger.warning("paths changed in the configuration: restart storyline to use them")
+            fresh.inbox = configuration.inbox
+            fresh.state = configuration.state
+            fresh.timeline = configuration.timeline
+        }
+        let previous = configuration
+        configuration = fresh
+        guard fresh.engine != previous.engine else { return }
+        do {
+            try restoreEngine()
+            logger.notice("engine settings changed: indexes rebuilt from the state")
+        } catch {
+            configuration = previous
+            do { try restoreEngine() } catch {
+                logger.error("cannot rebuild the engine from the state: \(error)")
+            }
+            throw DaemonError(message: "cannot rebuild the indexes with the new engine settings: \(error)", errno: EIO)
+        }
     }
 
     // MARK: A batch
@@ -587,6 +619,8 @@ public final class Daemon {
     private func processBatch() {
         let now = SystemClock.now()
         readAhead.fill(from: &pending, skipping: unmovable) { name in
+            // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each one.
+            defer { pingWatchdog() }
             let file: ArticleFile
             do throws(ArticleRejection) {
                 file = try ArticleFile.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes)
@@ -601,13 +635,14 @@ public final class Daemon {
                 return .rejected(error, version: file.version)
             }
         }
-        let taken = readAhead.takeEarliest(configuration.batchSize)
+        let taken = readAhead.takeEarliest(configuration.batchSize, bytes: ReadAhead.maximumBatchBytes)
         let names = taken.map(\.name)
         var batch = StateStore.Batch()
         var seq = lastSeq
         var judged: [TimelineEvent] = []
         var futureDated: [(name: FileName, published: String)] = []
         for (name, read) in taken {
+            pingWatchdog()
             guard Syscalls.exists(bytes: name.path(in: configuration.inbox)) else {
                 logger.notice("\(name) vanished before it was judged: nothing to do", metadata: ["article.file": "\(name)"])
                 continue
@@ -643,6 +678,7 @@ public final class Daemon {
                 """)
         }
         guard !batch.events.isEmpty else { return }
+        pingWatchdog()
         do {
             try store.commit(batch)
             engineIsCommitted = true
@@ -653,6 +689,7 @@ public final class Daemon {
         }
         lastSeq = seq
         retryDelay = .milliseconds(250)
+        pingWatchdog()
         for event in judged { log(event) }
         for (name, published) in futureDated {
             logger.warning("""
@@ -726,6 +763,8 @@ public final class Daemon {
 
     // MARK: Health
 
+    /// WATCHDOG=1 once half the watchdog interval has passed since the last: cheap enough to call from
+    /// inside long work (each file of a batch, each article of a rebuild), which must not starve it.
     private func pingWatchdog() {
         guard let interval = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= interval / 2 else { return }
         notifier.watchdog()

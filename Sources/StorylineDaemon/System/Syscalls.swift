@@ -251,3 +251,32 @@ struct FileIdentity: Hashable, Sendable {
         inode = UInt64(status.st_ino)
     }
 }
+
+/// The calls `storyline reload` needs: a signal to the daemon, whether it still runs, a shared clock.
+extension Syscalls {
+    /// Sends `signal` to process `pid` (0 only checks that it exists and may be signalled).
+    static func send(_ signal: Int32, toProcess pid: Int32) throws(SystemCallError) {
+        guard kill(pid, signal) == 0 else { throw SystemCallError(call: "kill", path: "pid \(pid)", errno: Glibc.errno) }
+    }
+
+    /// CLOCK_MONOTONIC in microseconds: one clock for every process on the machine, unmoved by the
+    /// wall clock, so two processes can tell which of their moments came first.
+    static func monotonicMicroseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+    }
+
+    /// Writes `bytes` to `path` whole or not at all: a new file beside it, then a rename over it.
+    static func replaceFile(_ path: String, with bytes: [UInt8]) throws(SystemCallError) {
+        let temporary = path + ".tmp"
+        let descriptor = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(descriptor) }
+        let failure = bytes.withUnsafeBytes { buffer -> SystemCallError? in
+            do throws(SystemCallError) { try writeAll(descriptor, buffer, path: temporary) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        try rename(temporary, path)
+    }
+}

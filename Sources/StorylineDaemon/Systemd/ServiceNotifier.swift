@@ -13,7 +13,7 @@ public struct ServiceNotifier: Sendable {
     public init() {
         var microseconds: UInt64 = 0
         watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
-            ? .microseconds(Int64(microseconds)) : nil
+            ? .microseconds(Int64(clamping: microseconds)) : nil
     }
 
     /// Sends one notification of `KEY=value` lines.
@@ -30,10 +30,13 @@ public struct ServiceNotifier: Sendable {
     }
 
     /// `RELOADING=1` with the monotonic time systemd 253+ uses to match the reload (252 ignores it).
-    public func reloading() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        notify("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
+    ///
+    /// - Returns: that time, in microseconds of CLOCK_MONOTONIC.
+    @discardableResult
+    public func reloading() -> Int64 {
+        let now = Syscalls.monotonicMicroseconds()
+        notify("RELOADING=1\nMONOTONIC_USEC=\(now)")
+        return now
     }
 
     /// Reports a fatal error before a failing exit.
