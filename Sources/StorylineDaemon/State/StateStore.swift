@@ -6,7 +6,8 @@ import Synchronization
 /// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
 ///
 /// It holds every event with its exact timeline line, every article with its judgement and its text,
-/// and the stories. One transaction per batch.
+/// and the stories, until retention prunes them (`prunableEvents`, `prune`); the numbers handed out
+/// and the status line's totals are kept in `meta` apart from the rows. One transaction per batch.
 ///
 /// The engine's indexes (signatures, shingle sets, story profiles, learned term and furniture weights)
 /// are kept in a snapshot file beside the database, written at a clean stop (`saveSnapshot(of:)`). At
