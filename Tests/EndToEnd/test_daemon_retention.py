@@ -156,3 +156,30 @@ def test_retention_below_the_horizon_is_refused(paths):
         result = support.run_storyline("run", "--inbox", paths.inbox, "--retention-days", value)
         assert result.returncode != 0 and "retention_days must be a finite number" in result.stderr, result.stderr
     assert not paths.state.exists()
+
+
+def test_a_state_from_before_retention_takes_judged_times_from_its_timeline_lines(daemons, paths):
+    first = daemons.start(paths)
+    for number in range(3):
+        drop_plain(paths.inbox, f"before_{number}.txt", distinct_article(number))
+    drop_plain(paths.inbox, "empty.txt", "")
+    wait_for_lines(paths, 4, first)
+    wait_until_moved(paths, [f"before_{number}.txt" for number in range(3)] + ["empty.txt"])
+    assert first.stop() == 0
+    counts = status_counts(first.listener.notifications[-1])
+    # Take the database back to what the build before retention left: no judged_at, no totals in meta.
+    with sqlite3.connect(paths.state / "state.sqlite") as database:
+        database.executescript("""
+            DROP INDEX events_judged;
+            DROP INDEX articles_seq;
+            ALTER TABLE events DROP COLUMN judged_at;
+            DELETE FROM meta WHERE key LIKE 'total_%' OR key LIKE 'highest_%';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+            """)
+
+    second = daemons.start(paths)
+    assert status_counts(second.listener.find(has("READY", "1"))[1]) == counts
+    assert second.stop() == 0
+    lines = {event["seq"]: event["time"] for event in checked_timeline(paths.timeline)}
+    judged = dict(query(paths, "SELECT seq, strftime('%Y-%m-%dT%H:%M:%fZ', judged_at / 1000.0, 'unixepoch') FROM events"))
+    assert judged == lines
