@@ -181,6 +181,11 @@ struct Run: ParsableCommand {
     var config: String?
     @Option(help: "Most files judged per transaction under a burst (default \(defaults.batchSize)).")
     var batchSize: Int?
+    @Option(help: ArgumentHelp(
+        "Days after judging that an article's text, shingles and archive/ file are pruned; at least the horizon "
+            + "(default horizon + \(DaemonConfiguration.days(DaemonConfiguration.retentionMarginDays))).",
+        valueName: "days"))
+    var retentionDays: Double?
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Log debug messages too.")
     var verbose = false
@@ -192,12 +197,13 @@ struct Run: ParsableCommand {
             handler.logLevel = verbose ? .debug : .info
             return handler
         }
-        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize, engine] configuration in
+        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize, retentionDays, engine] configuration in
             engine.apply(to: &configuration)
             if let inbox { configuration.inbox = inbox }
             if let state { configuration.state = state }
             if let timeline { configuration.timeline = timeline }
             if let batchSize { configuration.batchSize = batchSize }
+            if let retentionDays { configuration.retentionDays = retentionDays }
         }
         var configuration = DaemonConfiguration()
         let daemon: Daemon

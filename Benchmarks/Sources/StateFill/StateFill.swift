@@ -133,7 +133,7 @@ struct StateFill {
                 // As the daemon: the transaction, then the lines made durable, then the files "moved" (there are none).
                 while let batch = batches.receive() {
                     let begun = clock.now
-                    try store.commit(batch)
+                    try store.commit(batch, judgedAt: SystemClock.now())
                     committed.send(batch.articleNumbers)
                     numbers += batch.articleNumbers
                     for event in batch.events { try timeline.append(line: event.line) }

@@ -15,6 +15,21 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Most files judged in one transaction and one fsync.
     public var batchSize = 512
     public var engine = EngineConfiguration()
+    /// Days after which the daemon prunes an article's text and shingles, the rows it no longer needs
+    /// and its file in archive/, counted from when it judged the article; nil for the horizon plus
+    /// `retentionMarginDays` (`retentionDays(resolved:)`).
+    public var retentionDays: Double?
+
+    /// Days kept beyond the horizon when `retention_days` is not set: room to change `horizon_days` a
+    /// little and rebuild, and to look at a week of archived files after they leave the index.
+    public static let retentionMarginDays = 7.0
+    /// The longest retention (a hundred years, the horizon's own limit).
+    public static let maximumRetentionDays = 36_500.0
+
+    /// The retention in force: `retentionDays`, or the horizon plus the margin.
+    public var effectiveRetentionDays: Double {
+        retentionDays ?? min(engine.horizonDays + Self.retentionMarginDays, Self.maximumRetentionDays)
+    }
 
     public init() {}
 
@@ -38,6 +53,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         ("story_half_life_days", "beyond the window a story's similarity halves every this many days (default 0.7)"),
         ("horizon_days", "coverage older than this leaves the index (default 30)"),
         ("boilerplate_stories", "a short line seen in this many stories is furniture (default 4)"),
+        ("retention_days", "article texts, shingles, spent rows and archive/ files older than this many days since "
+            + "they were judged are pruned; at least horizon_days (default horizon_days + 7)"),
     ]
 
     /// Applies the YAML configuration file at `path` over these values.
@@ -99,6 +116,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         case "story_half_life_days": engine.storyHalfLifeDays = try number()
         case "horizon_days": engine.horizonDays = try number()
         case "boilerplate_stories": engine.boilerplateStories = try integer()
+        case "retention_days": retentionDays = try number()
         default:
             throw DaemonConfigurationError(path: path, key: key, message: "\(key) is not a setting; the settings are: "
                 + Self.keys.map(\.key).joined(separator: ", "))
@@ -124,6 +142,24 @@ public struct DaemonConfiguration: Sendable, Hashable {
         } catch {
             throw DaemonConfigurationError(path: nil, key: error.key, message: error.description)
         }
+        if let retentionDays {
+            let horizon = engine.horizonDays
+            guard retentionDays.isFinite, retentionDays >= horizon, retentionDays <= Self.maximumRetentionDays else {
+                throw DaemonConfigurationError(path: nil, key: "retention_days", message: """
+                    retention_days must be a finite number of days from horizon_days (\(Self.days(horizon))) to \
+                    \(Self.days(Self.maximumRetentionDays)) (got \(Self.days(retentionDays))); a rebuild without the engine snapshot re-derives the indexes from \
+                    the articles within the horizon, so they must still be there; leave it unset for horizon_days + \
+                    \(Self.days(Self.retentionMarginDays))
+                    """)
+            }
+        }
+    }
+}
+
+extension DaemonConfiguration {
+    /// A number of days as people write it: 30, not 30.0.
+    public static func days(_ value: Double) -> String {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
 

@@ -54,6 +54,8 @@ public final class Daemon {
     private var stopping = false
     /// Whether every article the engine has judged is committed: only then may a snapshot be taken.
     private var engineIsCommitted = true
+    /// When to prune what is past retention, and what was pruned since the journal last said.
+    private var retention = Retention()
     private var signals: Int32 = -1
     private var lockDescriptor: Int32 = -1
 
@@ -426,6 +428,7 @@ public final class Daemon {
             handleInboxChanges()
             if failure != nil && ContinuousClock.now - failedAt >= retryDelay { retry() }
             if failure == nil && moveFailure != nil && ContinuousClock.now >= moveRetryAt { moveFiles() }
+            pruneIfDue()
             pingWatchdog()
             updateStatus()
         }
@@ -680,7 +683,7 @@ public final class Daemon {
         guard !batch.events.isEmpty else { return }
         pingWatchdog()
         do {
-            try store.commit(batch)
+            try store.commit(batch, judgedAt: now)
             engineIsCommitted = true
             engine.releaseFingerprints(of: batch.articleNumbers)
         } catch {
@@ -759,6 +762,36 @@ public final class Daemon {
             case .storyExtended: counts.articles += 1
             }
         }
+    }
+
+    // MARK: Retention
+
+    /// Prunes what is past `retention_days` (`Retention`), between batches: steps while the inbox is
+    /// idle, for at most `Retention.idleBudget` at a time, one step a minute while it is busy. A
+    /// failure is logged and tried again a minute later; it never stops the daemon.
+    private func pruneIfDue() {
+        let busy = !pending.isEmpty || !readAhead.isEmpty
+        guard failure == nil, retention.isDue(busy: busy) else { return }
+        let started = ContinuousClock.now
+        do {
+            while try retention.step(
+                store: store, archive: archiveDirectory, retentionDays: configuration.effectiveRetentionDays,
+                horizonDays: configuration.engine.horizonDays, now: SystemClock.now(), writtenThrough: timelineSeq),
+                !busy, ContinuousClock.now - started < Retention.idleBudget {}
+        } catch {
+            logger.error("cannot prune the state past its retention: \(error); trying again in a minute")
+        }
+        guard let pruned = retention.takeReport() else { return }
+        let days = DaemonConfiguration.days(configuration.effectiveRetentionDays)
+        logger.info("""
+            pruned what was judged over \(days) days ago: \(grouped(pruned.rows.articles)) articles, \
+            \(grouped(pruned.rows.events)) events, \(grouped(pruned.rows.stories)) stories, \
+            \(grouped(pruned.archivedFiles)) archived files (\(grouped(pruned.missingFiles)) already gone)
+            """, metadata: [
+                "retention.days": "\(days)", "retention.articles": "\(pruned.rows.articles)",
+                "retention.events": "\(pruned.rows.events)", "retention.stories": "\(pruned.rows.stories)",
+                "retention.archived_files": "\(pruned.archivedFiles)", "retention.missing_files": "\(pruned.missingFiles)",
+            ])
     }
 
     // MARK: Health

@@ -6,7 +6,8 @@ import Synchronization
 /// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
 ///
 /// It holds every event with its exact timeline line, every article with its judgement and its text,
-/// and the stories. One transaction per batch.
+/// and the stories, until retention prunes them (`prunableEvents`, `prune`); the numbers handed out
+/// and the status line's totals are kept in `meta` apart from the rows. One transaction per batch.
 ///
 /// The engine's indexes (signatures, shingle sets, story profiles, learned term and furniture weights)
 /// are kept in a snapshot file beside the database, written at a clean stop (`saveSnapshot(of:)`). At
@@ -141,11 +142,40 @@ public final class StateStore: Sendable {
                 CREATE INDEX events_rejected ON events(seq) WHERE disposition = 'rejected';
                 """)
         }
+        migrator.registerMigration("v6: when each event was judged") { db in
+            // The daemon's own clock, for retention: an article's `time` is the producer's `published`,
+            // which is not to be trusted. Rows from before take the `time` of their timeline line (the
+            // batch's read time, the same clock); a line without one counts as judged now.
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN judged_at INTEGER;
+                UPDATE events SET judged_at = COALESCE(
+                    CAST(ROUND((julianday(CASE WHEN json_valid(line) THEN json_extract(line, '$.time') END)
+                        - 2440587.5) * 86400000) AS INTEGER),
+                    CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER));
+                CREATE INDEX events_judged ON events(judged_at);
+                CREATE INDEX articles_seq ON articles(seq);
+                """)
+        }
+        migrator.registerMigration("v6: numbers and totals that outlive retention") { db in
+            // Pruning deletes old rows: the numbers handed out and the status line's totals since the
+            // state began are kept here instead of being counted from the tables.
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO meta (key, value) SELECT 'highest_article', COALESCE(MAX(number), 0) FROM articles;
+                INSERT OR REPLACE INTO meta (key, value) SELECT 'highest_story', COALESCE(MAX(story), 0) FROM articles;
+                INSERT OR REPLACE INTO meta (key, value) SELECT 'total_articles', COUNT(*) FROM articles;
+                INSERT OR REPLACE INTO meta (key, value) SELECT 'total_stories', COUNT(*) FROM stories;
+                INSERT OR REPLACE INTO meta (key, value)
+                    SELECT 'total_duplicates', COUNT(*) FROM articles WHERE verdict = 'duplicate';
+                INSERT OR REPLACE INTO meta (key, value)
+                    SELECT 'total_rejected', COUNT(*) FROM events WHERE disposition = 'rejected';
+                """)
+        }
         migrator.registerMigration("v7: producer dates not believed") { db in
             // Articles dated too far past their arrival, judged as published on arrival: counted in STATUS.
             try db.execute(sql: """
                 ALTER TABLE articles ADD COLUMN future_dated INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX articles_future_dated ON articles(number) WHERE future_dated = 1;
+                INSERT OR REPLACE INTO meta (key, value) VALUES ('total_future_dated', 0);
                 """)
         }
         migrator.registerMigration("v8: which file each event read") { db in
@@ -171,15 +201,22 @@ public final class StateStore: Sendable {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
     }
 
-    /// The highest article and story numbers the state holds (0 when none), whatever their age.
+    /// The highest article and story numbers ever handed out in this state (0 when none), whatever
+    /// their age and whether or not retention has pruned their rows since: a number is never reused.
     public func highestNumbers() throws -> (article: Int, story: Int) {
         try database.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT MAX(number), MAX(story) FROM articles")
+            let row = try Row.fetchOne(db, sql: """
+                SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'highest_article'), 0),
+                           COALESCE((SELECT MAX(number) FROM articles), 0)),
+                       MAX(COALESCE((SELECT value FROM meta WHERE key = 'highest_story'), 0),
+                           COALESCE((SELECT MAX(story) FROM articles), 0))
+                """)
             return (row?[0] ?? 0, row?[1] ?? 0)
         }
     }
 
-    /// Counts for the status line.
+    /// Counts for the status line, since the state began: running totals kept at each commit, so they
+    /// stay exact when retention prunes old rows.
     public struct Counts: Sendable, Hashable {
         public var articles = 0
         public var stories = 0
@@ -190,34 +227,40 @@ public final class StateStore: Sendable {
         public init() {}
     }
 
-    /// Counts for the status line.
+    /// Counts for the status line since the state began.
     public func counts() throws -> Counts {
         try database.read { db in
-            let articles = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles") ?? 0
-            let stories = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stories") ?? 0
-            let duplicates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE verdict = 'duplicate'") ?? 0
-            let rejected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE disposition = 'rejected'") ?? 0
-            let futureDated = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE future_dated = 1") ?? 0
+            let totals = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'total_%'")
+                    .map { ($0["key"] as String, $0["value"] as Int) })
             var counts = Counts()
-            (counts.articles, counts.stories, counts.duplicates, counts.rejected, counts.futureDated)
-                = (articles, stories, duplicates, rejected, futureDated)
+            counts.articles = totals["total_articles"] ?? 0
+            counts.stories = totals["total_stories"] ?? 0
+            counts.duplicates = totals["total_duplicates"] ?? 0
+            counts.rejected = totals["total_rejected"] ?? 0
+            counts.futureDated = totals["total_future_dated"] ?? 0
             return counts
         }
     }
 
     /// Commits a batch in one transaction.
-    public func commit(_ batch: Batch) throws {
+    ///
+    /// - Parameter judgedAt: when the daemon judged the batch, by its own clock: what retention
+    ///   measures an event's age by.
+    public func commit(_ batch: Batch, judgedAt: Timestamp) throws {
         try database.write { db in
             for event in batch.events {
                 try db.execute(
                     sql: """
-                        INSERT INTO events (seq, line, file, name, sha256, disposition, device, inode, size, modified)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO events (seq, line, file, name, sha256, disposition, device, inode, size, modified, judged_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [event.seq, event.line, event.file.description, Data(event.file.bytes), event.sha256,
                                 event.disposition.rawValue, event.version.map { Int64(bitPattern: $0.device) },
-                                event.version.map { Int64(bitPattern: $0.inode) }, event.version?.size, event.version?.modified])
+                                event.version.map { Int64(bitPattern: $0.inode) }, event.version?.size, event.version?.modified,
+                                judgedAt.millisecondsSinceEpoch])
             }
+            try addToTotals(of: batch, db)
             for article in batch.articles {
                 let judgement = article.judgement
                 var verdict = "started", duplicateOf: Int?, measure: String?, similarity: Double?, terms: String?
@@ -251,6 +294,31 @@ public final class StateStore: Sendable {
                         """,
                     arguments: [judgement.story, article.time.millisecondsSinceEpoch])
             }
+        }
+    }
+
+    /// Adds a batch to the running totals and the highest numbers handed out (`counts()`, `highestNumbers()`).
+    private func addToTotals(of batch: Batch, _ db: Database) throws {
+        var stories = 0, duplicates = 0
+        for article in batch.articles {
+            switch article.judgement.verdict {
+            case .started: stories += 1
+            case .duplicate: duplicates += 1
+            case .extended: break
+            }
+        }
+        let rejected = batch.events.count { $0.disposition == .rejected }
+        let added = ["total_articles": batch.articles.count, "total_stories": stories, "total_duplicates": duplicates,
+                     "total_rejected": rejected, "total_future_dated": batch.articles.count(where: \.futureDated)]
+        for (key, count) in added where count > 0 {
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = value + ?2",
+                           arguments: [key, count])
+        }
+        let highest = ["highest_article": batch.articles.map(\.judgement.article).max(),
+                       "highest_story": batch.articles.map(\.judgement.story).max()]
+        for case let (key, number?) in highest {
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = MAX(value, ?2)",
+                           arguments: [key, number])
         }
     }
 

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import StorylineCore
+@testable import StorylineDaemon
+
+@Suite struct DaemonConfigurationTests {
+    func makeConfiguration(horizonDays: Double = 30, retentionDays: Double? = nil) -> DaemonConfiguration {
+        var configuration = DaemonConfiguration()
+        configuration.engine.horizonDays = horizonDays
+        configuration.retentionDays = retentionDays
+        return configuration
+    }
+
+    @Test func retentionDefaultsToTheHorizonPlusAWeek() throws {
+        #expect(makeConfiguration().effectiveRetentionDays == 37)
+        #expect(makeConfiguration(horizonDays: 10).effectiveRetentionDays == 17)
+        #expect(makeConfiguration(horizonDays: 36_500).effectiveRetentionDays == 36_500)
+        try makeConfiguration(horizonDays: 36_500).validate()
+        #expect(makeConfiguration(retentionDays: 90).effectiveRetentionDays == 90)
+    }
+
+    @Test func retentionMayEqualTheHorizonButNotBeShorter() throws {
+        try makeConfiguration(retentionDays: 30).validate()
+        #expect(throws: DaemonConfigurationError.self) { try makeConfiguration(retentionDays: 29.9).validate() }
+    }
+
+    @Test(arguments: [Double.infinity, -.infinity, .nan, 36_501, 0, -1])
+    func retentionMustBeAFiniteNumberOfDaysInRange(_ days: Double) {
+        do {
+            try makeConfiguration(retentionDays: days).validate()
+            Issue.record("retention_days = \(days) was accepted")
+        } catch {
+            #expect(error.key == "retention_days")
+            #expect(error.description.hasPrefix(
+                "retention_days must be a finite number of days from horizon_days (30) to 36500 (got \(DaemonConfiguration.days(days)))"),
+                "\(error)")
+        }
+    }
+
+    @Test func theFileSetsRetention() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("storyline.yaml", "horizon_days: 20\nretention_days: 45.5\n")
+        var configuration = DaemonConfiguration()
+        try configuration.apply(file: path)
+        #expect(configuration.retentionDays == 45.5)
+        #expect(configuration.effectiveRetentionDays == 45.5)
+        try configuration.validate()
+    }
+}
