@@ -9,6 +9,7 @@ failure too.
 """
 
 import errno
+import fcntl
 import os
 import signal
 
@@ -16,7 +17,7 @@ import pytest
 
 import support
 from daemon_support import (  # noqa: F401
-    PROCESS_TIMEOUT_SECONDS, checked_timeline, complete_lines, daemons, distinct_article, drop_maildir,
+    PROCESS_TIMEOUT_SECONDS, DaemonPaths, checked_timeline, complete_lines, daemons, distinct_article, drop_maildir,
     drop_plain, file_of, has, paths, wait_for_file_line, wait_until, wait_until_moved,
 )
 
@@ -124,4 +125,72 @@ def test_a_symlink_at_the_rotated_copy_is_not_repaired_at_start(daemons, paths):
     assert again.stop() == 0
 
     assert victim.read_bytes() == VICTIM
+    assert seqs_and_files(paths.timeline) == [(2, "second.txt")]
+
+
+# --- 11. One writer ------------------------------------------------------------------------------------------
+
+def test_a_second_daemon_on_the_same_timeline_refuses_to_start(daemons, paths):
+    first = daemons.start(paths)
+    drop_plain(paths.inbox, "before.txt", distinct_article(1))
+    wait_for_file_line(paths, "before.txt", first)
+    other = DaemonPaths.make(paths.root / "other")
+    other = DaemonPaths(root=other.root, inbox=other.inbox, state=other.state, timeline=paths.timeline)
+    drop_plain(other.inbox, "theirs.txt", distinct_article(2, topic="airport"))
+    timeline = paths.timeline.read_bytes()
+
+    second = daemons.start(other, ready=False, log_name="second")
+    status = second.wait_exit()
+
+    message = second.log()
+    assert status == 1, message
+    assert "another storyline" in message and "--timeline" in message and str(paths.timeline) in message, message
+    assert f"pid {first.pid}" in message, message
+    assert not second.listener.find(has("READY")), second.listener.transcript()
+    second.listener.wait_for(has("ERRNO"), "ERRNO= before the failing exit", timeout=2)
+    assert paths.timeline.read_bytes() == timeline
+    assert other.inbox_names() == {"theirs.txt"}
+
+    for number in range(3, 6):
+        drop_plain(paths.inbox, f"after_{number}.txt", distinct_article(number))
+    wait_until_moved(paths, [f"after_{number}.txt" for number in range(3, 6)])
+    assert first.stop() == 0
+    events = checked_timeline(paths.timeline)
+    assert [event["seq"] for event in events] == [1, 2, 3, 4]
+    assert "theirs.txt" not in {file_of(event) for event in events}
+
+
+def test_the_timeline_is_free_for_another_daemon_once_the_first_stopped(daemons, paths):
+    first = daemons.start(paths)
+    drop_plain(paths.inbox, "one.txt", distinct_article(1))
+    wait_until_moved(paths, ["one.txt"])
+    assert first.stop() == 0
+    other = DaemonPaths.make(paths.root / "other")
+    other = DaemonPaths(root=other.root, inbox=other.inbox, state=other.state, timeline=paths.timeline)
+
+    second = daemons.start(other, log_name="second")
+
+    assert second.stop() == 0
+
+
+def test_a_new_timeline_someone_else_holds_after_a_rotation_is_a_reopen_failure(daemons, paths):
+    daemon = daemons.start(paths)
+    drop_maildir(paths.inbox, "first.txt", distinct_article(1))
+    wait_until_moved(paths, ["first.txt"])
+    paths.timeline.rename(paths.root / "timeline.jsonl.1")
+    with open(paths.timeline, "wb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another writer took the new file first
+        mark = len(daemon.listener.notifications)
+        daemon.send(signal.SIGHUP)
+        wait_until(lambda: "cannot reopen the timeline" in daemon.log(), PROCESS_TIMEOUT_SECONDS, "the reopen error")
+        drop_maildir(paths.inbox, "second.txt", distinct_article(2))
+        status = error_status(daemon, mark)
+        assert "another storyline" in status and f"pid {os.getpid()}" in status, status
+        wait_until(lambda: daemon.log().count("cannot reopen the timeline") >= 2, PROCESS_TIMEOUT_SECONDS, "a retry")
+        assert daemon.running(), daemon.log()
+        assert paths.inbox_names() == {"second.txt"}
+        assert paths.timeline.read_bytes() == b""
+    # The lock is released: the retry (backoff 0.5 s, 1 s...) takes the file and writes.
+    wait_until_moved(paths, ["second.txt"])
+    assert daemon.stop() == 0
     assert seqs_and_files(paths.timeline) == [(2, "second.txt")]

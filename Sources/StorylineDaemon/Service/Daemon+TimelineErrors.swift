@@ -5,9 +5,9 @@ import Glibc
 extension Daemon {
     /// Why the timeline cannot be opened, and what to do, for the start-up error and a failed reopen.
     ///
-    /// A symlink at the path, which `TimelineWriter.init(appendingTo:)` refuses (the daemon writes through
-    /// no link it did not make), gets a sentence of its own. Any other error is shown as it is. No final
-    /// full stop: callers go on.
+    /// The two refusals of `TimelineWriter.init(appendingTo:)` get a sentence of their own: a symlink at
+    /// the path (the daemon writes through no link it did not make) and a file another process writes
+    /// (a timeline has one writer). Any other error is shown as it is. No final full stop: callers go on.
     static func explain(_ error: any Error, timeline path: String) -> String {
         guard let error = error as? SystemCallError else { return "\(error)" }
         let bytes = Array(path.utf8)
@@ -16,6 +16,10 @@ extension Daemon {
             let target = (try? Syscalls.linkTarget(bytes: bytes)).map { " (to \(Syscalls.shown($0)))" } ?? ""
             return "it is a symbolic link\(target), and storyline does not write through a link it did not make: "
                 + "give --timeline the path of the file itself, or put a regular file at \(path)"
+        case EWOULDBLOCK:
+            let holder = (try? Syscalls.linkStatus(bytes: bytes)).flatMap(Syscalls.flockHolder(of:)).map { " (pid \($0))" } ?? ""
+            return "another storyline\(holder) already writes this timeline (it holds the file's lock), and a "
+                + "timeline has one writer: stop the other one, or give this one its own --timeline"
         default:
             return "\(error)"
         }

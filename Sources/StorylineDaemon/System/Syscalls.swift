@@ -314,6 +314,31 @@ extension Syscalls {
     }
 }
 
+/// The holder of a lock, for messages that say who is in the way.
+extension Syscalls {
+    /// The process holding a `flock` on the file `status` describes, from /proc/locks; nil when it cannot
+    /// be told (no /proc, the holder in another PID namespace, the lock already gone).
+    static func flockHolder(of status: stat) -> Int32? {
+        guard let descriptor = try? open("/proc/locks", O_RDONLY),
+              let bytes = try? readAll(descriptor, path: "/proc/locks", limit: 4 << 20) else { return nil }
+        close(descriptor)
+        // Lines read "1: FLOCK  ADVISORY  WRITE 27044 fe:00:16220245 0 EOF"; the device is MAJOR:MINOR in hex.
+        let device = UInt64(status.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[1] == "FLOCK" else { continue }
+            let identity = fields[5].split(separator: ":")
+            guard identity.count == 3, let foundMajor = UInt64(identity[0], radix: 16),
+                  let foundMinor = UInt64(identity[1], radix: 16), foundMajor == major, foundMinor == minor,
+                  String(identity[2]) == String(UInt64(status.st_ino)) else { continue }
+            return Int32(fields[4])
+        }
+        return nil
+    }
+}
+
 /// Which file a descriptor or path refers to, whatever its name is now.
 struct FileIdentity: Hashable, Sendable {
     var device: UInt64

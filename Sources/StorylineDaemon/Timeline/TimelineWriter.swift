@@ -26,15 +26,33 @@ public final class TimelineWriter {
         isFile = true
     }
 
-    /// Opens `path` for appending, creating it if needed: the daemon's timeline.
+    /// Opens `path` for appending, creating it if needed, as the timeline's one writer: the daemon's
+    /// timeline.
     ///
-    /// A symlink at `path` is not followed: the daemon never writes through a link it did not make.
+    /// A symlink at `path` is not followed (the daemon never writes through a link it did not make),
+    /// and the file stays locked (`flock`, exclusive) while it is open, so that a second daemon cannot
+    /// append lines of its own to it.
     ///
-    /// - Throws: `SystemCallError` with `ELOOP` for a symlink at `path`, or the open's error.
+    /// - Throws: `SystemCallError` with `ELOOP` for a symlink at `path`, `EWOULDBLOCK` when another
+    ///   process holds the file's lock (`Syscalls.flockHolder(of:)` may tell which), or the open's error.
     public init(appendingTo path: String) throws(SystemCallError) {
-        descriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW, 0o644)
+        descriptor = try Self.openLocked(path)
         self.path = path
         isFile = true
+    }
+
+    /// Opens the file at `path` for appending, not through a link, and takes its lock.
+    private static func openLocked(_ path: String) throws(SystemCallError) -> Int32 {
+        let descriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW, 0o644)
+        do throws(SystemCallError) {
+            guard try Syscalls.lockExclusively(descriptor, path: path) else {
+                throw SystemCallError(call: "flock (another process writes this timeline)", path: path, errno: EWOULDBLOCK)
+            }
+        } catch {
+            Syscalls.close(descriptor)
+            throw error
+        }
+        return descriptor
     }
 
     /// Takes over an open file descriptor, which it closes.
@@ -50,10 +68,17 @@ public final class TimelineWriter {
 
     /// Opens the path again: after logrotate moved the file away, lines go to a new file at `path`.
     ///
+    /// The new file is opened and locked as in `init(appendingTo:)`; until that succeeds the old one
+    /// stays open and locked.
+    ///
     /// - Throws: as `init(appendingTo:)`.
     public func reopen() throws(SystemCallError) {
         guard isFile else { return }
-        let fresh = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW, 0o644)
+        let open = try Syscalls.fileStatus(descriptor, path: path)
+        if let current = try? Syscalls.linkStatus(bytes: Array(path.utf8)), FileIdentity(current) == FileIdentity(open) {
+            return  // the same file (a reload without a rotation): its lock is ours already
+        }
+        let fresh = try Self.openLocked(path)
         Syscalls.close(descriptor)
         descriptor = fresh
     }
