@@ -93,6 +93,12 @@ REUSED_NAME = "latest.json"
 #: `storyline backup` while the daemon runs at this share of the stream, and at RESTORE_AT a stop,
 #: `storyline restore` of that backup, and a start: the files judged in between go back through the inbox.
 BACKUP_AT, RESTORE_AT = 0.3, 0.6
+#: Retention measures age by the daemon's own clock, in days: to see it prune within minutes, every
+#: AGE_EVERY s the events judged more than AGE_AFTER s ago are made AGE_DAYS older in state.sqlite (an
+#: UPDATE beside the running daemon, as days passing would leave them), past the default 37-day retention.
+AGE_EVERY, AGE_AFTER, AGE_DAYS = 60.0, 30.0, 40
+#: The state's size is judged over the samples from this share of the run on, and may vary this much.
+STATE_FLAT_FROM, STATE_TOLERANCE_SHARE = 0.75, 0.15
 WATCHDOG_USEC = 2_000_000
 READY_TIMEOUT_SECONDS = 90.0
 DRAIN_TIMEOUT_SECONDS = 180.0
@@ -414,6 +420,7 @@ class Sample:
     backlog: int
     seq: int
     produced: int
+    state_bytes: int = 0  # state.sqlite with its WAL
 
 
 @dataclass
@@ -562,9 +569,10 @@ def take_sample(lifetime: Lifetime, paths: Paths, producer: Producer | None, t0:
         fds = len(os.listdir(f"/proc/{lifetime.pid}/fd"))
     except (FileNotFoundError, ProcessLookupError):
         return None
+    state_bytes = sum(path.stat().st_size for path in paths.state.glob("state.sqlite*") if path.is_file())
     sample = Sample(t=time.monotonic() - t0, lifetime=lifetime.number, reason=reason, rss_kib=memory["VmRSS"],
                     hwm_kib=memory["VmHWM"], fds=fds, backlog=len(os.listdir(paths.inbox)), seq=last_seq(paths.timeline),
-                    produced=producer.count if producer else 0)
+                    produced=producer.count if producer else 0, state_bytes=state_bytes)
     lifetime.samples.append(sample)
     return sample
 
@@ -587,6 +595,7 @@ class Run:
     binary: Path | None = None
     backup_seq: int | None = None  # the seq `storyline backup` took
     restored: str = ""  # what `storyline restore` said
+    aged: int = 0  # events made AGE_DAYS older
     final_exit: int | None = None
     unexpected_exits: list[str] = field(default_factory=list)
 
@@ -635,7 +644,7 @@ def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
     at the same moment run in that order, so a kill can follow a rotation's SIGHUP at once."""
     schedule = run.schedule
     intervals = {"sample": SAMPLE_EVERY, "reload": schedule.reload_every, "rotate": schedule.rotate_every,
-                 "kill": schedule.kill_every}
+                 "kill": schedule.kill_every, "age": AGE_EVERY}
     order = list(intervals)
     due = {action: run.t0 + interval for action, interval in intervals.items()}
     once = {"backup": run.t0 + schedule.seconds * BACKUP_AT, "restore": run.t0 + schedule.seconds * RESTORE_AT}
@@ -673,10 +682,24 @@ def perform(action: str, binary: Path, run: Run, manager: ServiceManager) -> Non
         run.rotator.rotate()
     elif action == "kill":
         kill_and_restart(binary, run, manager)
+    elif action == "age":
+        age_events(run)
     elif action == "backup":
         back_up(binary, run)
     elif action == "restore":
         restore_and_restart(binary, run, manager)
+
+
+def age_events(run: Run) -> None:
+    """Makes the events judged over AGE_AFTER s ago AGE_DAYS older, once each: retention then prunes
+    them (and their archived files) at its next look, as it would after AGE_DAYS days."""
+    now_ms = int(time.time() * 1000)
+    with contextlib.closing(sqlite3.connect(run.paths.state / "state.sqlite", timeout=30)) as database:
+        with database:
+            changed = database.execute(
+                "UPDATE events SET judged_at = judged_at - ? WHERE judged_at BETWEEN ? AND ?",
+                (AGE_DAYS * 86_400_000, now_ms - 10 * 86_400_000, now_ms - int(AGE_AFTER * 1000))).rowcount
+    run.aged += changed
 
 
 def state_command(binary: Path, run: Run, *arguments: str) -> subprocess.CompletedProcess:
@@ -859,9 +882,13 @@ def check_files(run: Run) -> tuple[list[Check], TimelineRead]:
 
 
 def check_homes(paths: Paths, produced: list[tuple[str, Written]], events: list[dict]) -> list[Check]:
-    """Each file is in archive/ or rejected/ (not both) as `SEQ-name` of its line, as written; the files
-    that are not articles are rejected with their code; an accepted file's line has its SHA-256."""
+    """Each file is in archive/ or rejected/ (not both) as `SEQ-name` of its line, as written, unless
+    retention pruned its event (then its archived file is gone too, and nothing else); the files that
+    are not articles are rejected with their code; an accepted file's line has its SHA-256."""
     archived, rejected = set(os.listdir(paths.archive)), set(os.listdir(paths.rejected))
+    with contextlib.closing(sqlite3.connect(f"file:{paths.state / 'state.sqlite'}?mode=ro", uri=True)) as database:
+        kept = {row[0] for row in database.execute("SELECT seq FROM events")}
+    pruned_with_file, pruned_file_left = 0, []
     written = {version_key(name, w): w for name, w in produced}
     misplaced, altered, wrong_code = [], [], []
     homes = set()
@@ -871,6 +898,12 @@ def check_homes(paths: Paths, produced: list[tuple[str, Written]], events: list[
             continue  # an unknown line: counted by the check above
         directory, names = (paths.rejected, rejected) if event["event"] == "rejected" else (paths.archive, archived)
         entry = archive_name(event["seq"], name)
+        if event["seq"] not in kept and directory == paths.archive:
+            if entry in names:
+                pruned_file_left.append(entry)
+            else:
+                pruned_with_file += 1
+            continue
         homes.add((directory.name, entry))
         if entry not in names:
             misplaced.append(f"{name} (line {event['seq']}) not in {directory.name}/ as {entry}")
@@ -882,6 +915,10 @@ def check_homes(paths: Paths, produced: list[tuple[str, Written]], events: list[
             wrong_code.append(f"{name}: {code} (expected {w.expected_code})")
     extra = sorted(({("archive", e) for e in archived} | {("rejected", e) for e in rejected}) - homes)
     return [
+        Check("retention pruned events with their archived files, nothing else",
+              pruned_with_file > 0 and not pruned_file_left,
+              f"{pruned_with_file:,} events pruned with their files; {len(pruned_file_left)} pruned events' files left "
+              f"{pruned_file_left[:3]}"),
         Check("every file in archive/ or rejected/ as SEQ-name of its line, byte-identical",
               not (misplaced or altered or extra),
               f"{len(archived):,} archived, {len(rejected):,} rejected; misplaced {len(misplaced)} {misplaced[:3]}, "
@@ -897,10 +934,10 @@ def check_dates(path: Path, produced: list[tuple[str, Written]], events: list[di
     kept = sum(1 for event in events if event["event"] != "rejected" and event["article"]["sha256"] in future
                and event["article"]["published"] == ODD_DATES[1])
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
-        counted = database.execute("SELECT COUNT(*) FROM articles WHERE future_dated = 1").fetchone()[0]
+        counted = database.execute("SELECT value FROM meta WHERE key = 'total_future_dated'").fetchone()[0]
     old = sum(1 for _, w in produced if w.kind == "dated-1970")
     return Check("dates 1970 and 2100 kept on their lines, 2100 counted future-dated", kept == len(future) == counted,
-                 f"{old} dated 1970, {len(future)} dated 2100: {kept} lines keep the date, {counted} counted in the state")
+                 f"{old} dated 1970, {len(future)} dated 2100: {kept} lines keep the date, {counted} counted in the state's total")
 
 
 def check_database(path: Path) -> Check:
@@ -991,7 +1028,15 @@ def health_checks(rows: list[Figures], overall: Figures, run: Run, manager: Serv
     errors = [text for text in statuses if text.startswith("error") or text.startswith("failed")]
     late = [row.label for row in rows if row.max_gap is None or row.max_gap >= WATCHDOG_USEC / 1e6]
     produced_share = run.producer.count / (run.schedule.rate * run.schedule.seconds)
+    # The state's size once retention has had a few looks at aged events (after the restore too): flat.
+    late = [sample.state_bytes for lifetime in run.lifetimes for sample in lifetime.samples
+            if sample.t >= run.schedule.seconds * STATE_FLAT_FROM and sample.state_bytes]
+    state_flat = bool(late) and max(late) <= min(late) * (1 + STATE_TOLERANCE_SHARE)
     return [
+        Check(f"state.sqlite flat under retention (last {1 - STATE_FLAT_FROM:.0%} of the run: max <= min + "
+              f"{STATE_TOLERANCE_SHARE:.0%})", state_flat,
+              f"{run.aged:,} events aged {AGE_DAYS} days; state.sqlite with its WAL "
+              + (f"{min(late) / 2**20:.1f} to {max(late) / 2**20:.1f} MiB over {len(late)} samples" if late else "not sampled")),
         Check("READY=1 after every start", all(lifetime.ready_at for lifetime in run.lifetimes),
               f"{len(run.lifetimes)} starts, READY after at most {overall.ready_seconds:.2f} s"),
         Check(f"producer sustained {run.schedule.rate:g} files/s", produced_share >= RATE_TOLERANCE,
@@ -1101,10 +1146,10 @@ def report(run: Run, manager: ServiceManager, arguments: argparse.Namespace) -> 
 
 def save_results(run: Run, rows: list[Figures], checks: list[Check]) -> None:
     with open(run.paths.root / "samples.csv", "w") as output:
-        output.write("t,lifetime,reason,rss_kib,hwm_kib,fds,backlog,seq,produced\n")
+        output.write("t,lifetime,reason,rss_kib,hwm_kib,fds,backlog,seq,produced,state_bytes\n")
         for lifetime in run.lifetimes:
             for s in lifetime.samples:
-                output.write(f"{s.t:.2f},{s.lifetime},{s.reason},{s.rss_kib},{s.hwm_kib},{s.fds},{s.backlog},{s.seq},{s.produced}\n")
+                output.write(f"{s.t:.2f},{s.lifetime},{s.reason},{s.rss_kib},{s.hwm_kib},{s.fds},{s.backlog},{s.seq},{s.produced},{s.state_bytes}\n")
     results = {"kills": run.kills, "checks": [check.__dict__ for check in checks],
                "lifetimes": [{"label": row.label, "seconds": row.seconds, "ready": row.ready_seconds,
                               "pings": row.pings, "max_gap": row.max_gap} for row in rows]}

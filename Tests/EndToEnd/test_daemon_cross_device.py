@@ -71,3 +71,49 @@ def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejec
     wait_until_moved(paths, ["pipe.txt", "folder"], timeout=3)
     assert stat.S_ISFIFO(os.lstat(paths.rejected_as("pipe.txt")).st_mode)
     assert (paths.rejected_as("folder")).is_dir()
+
+
+def peak_resident_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmHWM in /proc/{pid}/status")
+
+
+def test_a_large_file_is_copied_across_file_systems_in_bounded_memory(daemons, cross_device_paths):
+    """#14 item 8: the copy to rejected/ read the whole file into memory (a 1 GiB file took VmHWM from 30 to
+    1,057 MiB). It is streamed now, under a temporary name renamed once whole, and holes stay holes."""
+    paths = cross_device_paths
+    daemon = daemons.start(paths)
+    baseline = peak_resident_mib(daemon.pid)
+    size = 1 << 30
+    pieces = {0: os.urandom(1 << 20), 700 * (1 << 20) + 12345: os.urandom(3 * (1 << 20) + 17)}
+    large = paths.inbox / ".huge.txt.tmp"
+    with open(large, "wb") as file:  # sparse: data at two places, holes elsewhere and at the end
+        file.truncate(size)
+        for offset, data in pieces.items():
+            file.seek(offset)
+            file.write(data)
+    os.rename(large, paths.inbox / "huge.txt")
+    drop_plain(paths.inbox, "marker.txt", distinct_article(1))
+
+    event = wait_for_file_line(paths, "huge.txt", daemon)
+    wait_until_moved(paths, ["huge.txt", "marker.txt"], timeout=30)
+    peak = peak_resident_mib(daemon.pid)
+    assert daemon.stop() == 0
+
+    assert event["code"] == "too_large", event
+    assert peak < 300 and peak - baseline < 100, f"VmHWM went from {baseline:.0f} to {peak:.0f} MiB"
+    copy = paths.rejected_as("huge.txt")
+    assert copy.stat().st_size == size
+    with open(copy, "rb") as file:
+        for offset, data in pieces.items():
+            file.seek(offset)
+            assert file.read(len(data)) == data, f"the data at {offset} differs"
+        file.seek(size - 4096)
+        assert file.read() == bytes(4096)
+    assert copy.stat().st_blocks * 512 < 64 << 20, "the copy's holes were filled in"
+    leftovers = [name for name in os.listdir(paths.rejected) + os.listdir(paths.archive) if name.startswith(".")]
+    assert leftovers == [], "a temporary copy was left behind"
+    assert paths.archived_names() == {"marker.txt"}

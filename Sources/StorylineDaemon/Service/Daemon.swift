@@ -130,7 +130,8 @@ public final class Daemon {
         }
         try restoreEngine()
         do { timeline = try TimelineWriter(appendingTo: configuration.timeline) } catch {
-            throw DaemonError(message: "cannot open the timeline \(configuration.timeline): \(error)", errno: error.errno)
+            throw DaemonError(message: "cannot open the timeline \(configuration.timeline): "
+                + Self.explain(error, timeline: configuration.timeline), errno: error.errno)
         }
         lastSeq = try store.lastSeq()
         try reconcileTimeline()
@@ -152,7 +153,7 @@ public final class Daemon {
     private func lockState() throws {
         let path = configuration.state + "/lock"
         do {
-            lockDescriptor = try Syscalls.open(path, O_RDWR | O_CREAT, 0o644)
+            lockDescriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o644)
             guard try Syscalls.lockExclusively(lockDescriptor, path: path) else {
                 throw DaemonError(message: "another storyline is already running on the state directory "
                     + "\(configuration.state) (it holds \(path)); stop it first, or give this one its own --state.", errno: EBUSY)
@@ -539,9 +540,10 @@ public final class Daemon {
             if timelineNeedsReopen { logger.notice("the timeline \(configuration.timeline) is open again") }
             timelineNeedsReopen = false
         } catch {
-            logger.error("cannot reopen the timeline \(configuration.timeline): \(error); retrying in \(retryDelay)")
+            let explained = Self.explain(error, timeline: configuration.timeline)
+            logger.error("cannot reopen the timeline \(configuration.timeline): \(explained); retrying in \(retryDelay)")
             timelineNeedsReopen = true
-            failure = "cannot reopen the timeline: \(error)"
+            failure = "cannot reopen the timeline: \(explained)"
             failedAt = .now
             retryDelay = min(retryDelay * 2, .seconds(30))
         }
@@ -706,7 +708,8 @@ public final class Daemon {
             try appendCommittedLines()
         } catch {
             timelineSeq = (try? timeline.repairTornTail()) ?? timelineSeq
-            fail("cannot append to the timeline \(configuration.timeline): \(error); the files stay in the inbox", names: [], rebuild: false)
+            fail("cannot append to the timeline \(configuration.timeline): \(Self.explain(error, timeline: configuration.timeline)); "
+                + "the files stay in the inbox", names: [], rebuild: false)
             return
         }
         moveFiles()

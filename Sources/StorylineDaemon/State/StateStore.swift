@@ -431,7 +431,7 @@ extension StateStore {
     public func saveSnapshot(of engine: Engine, progress: @escaping () -> Void = {}) throws {
         let header = try snapshotHeader(lastArticle: engine.lastArticle)
         let temporary = snapshotPath + ".tmp"
-        let descriptor = try Syscalls.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let descriptor = try Syscalls.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         defer { Syscalls.close(descriptor) }
         try Array((header + "\n").utf8).withUnsafeBytes { try Syscalls.writeAll(descriptor, $0, path: temporary) }
         try engine.writeSnapshot { bytes in

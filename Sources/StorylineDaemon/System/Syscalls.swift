@@ -124,6 +124,18 @@ enum Syscalls {
         return status
     }
 
+    /// What the symlink at `path` points to, as bytes.
+    static func linkTarget(bytes path: [UInt8]) throws(SystemCallError) -> [UInt8] {
+        var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = withCPath(path) { name in
+            target.withUnsafeMutableBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { readlink(name, $0.baseAddress!, $0.count - 1) }
+            }
+        }
+        guard length >= 0 else { throw SystemCallError(call: "readlink", path: shown(path), errno: Glibc.errno) }
+        return Array(target[..<length])
+    }
+
     /// Whether `path` is a directory (following links).
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()
@@ -238,6 +250,92 @@ extension Syscalls {
             if error.errno == ENOENT { return nil }
             throw error
         }
+    }
+}
+
+/// The calls a streamed copy needs: positioned writes, the runs of data of a sparse file, a name of its
+/// own for the copy. Same rules: retried on EINTR, failures thrown with the path.
+extension Syscalls {
+    /// lseek's whence values for sparse files (Linux's; glibc declares them only under _GNU_SOURCE).
+    private static let seekData: Int32 = 3, seekHole: Int32 = 4
+
+    /// Writes all of `bytes` at `offset`.
+    static func writeAll(
+        _ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String
+    ) throws(SystemCallError) {
+        var written = 0
+        while written < bytes.count {
+            let count = Glibc.pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
+            if count < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw SystemCallError(call: "pwrite", path: path, errno: Glibc.errno)
+            }
+            written += count
+        }
+    }
+
+    /// Where the next run of data starts at or after `offset` (lseek SEEK_DATA), or nil when only a hole
+    /// is left. A file system that cannot tell has data everywhere: `offset` itself.
+    static func dataStart(_ descriptor: Int32, from offset: Int, path: String) throws(SystemCallError) -> Int? {
+        let found = lseek(descriptor, off_t(offset), seekData)
+        if found >= 0 { return Int(found) }
+        if Glibc.errno == ENXIO { return nil }
+        if Glibc.errno == EINVAL || Glibc.errno == EOPNOTSUPP { return offset }
+        throw SystemCallError(call: "lseek(SEEK_DATA)", path: path, errno: Glibc.errno)
+    }
+
+    /// Where the run of data at `offset` ends (lseek SEEK_HOLE); `size` where the file system cannot tell.
+    static func holeStart(_ descriptor: Int32, from offset: Int, size: Int, path: String) throws(SystemCallError) -> Int {
+        let found = lseek(descriptor, off_t(offset), seekHole)
+        if found >= 0 { return min(Int(found), size) }
+        if Glibc.errno == ENXIO || Glibc.errno == EINVAL || Glibc.errno == EOPNOTSUPP { return size }
+        throw SystemCallError(call: "lseek(SEEK_HOLE)", path: path, errno: Glibc.errno)
+    }
+
+    /// Creates a new file `PREFIX` + random letters in `directory`, with O_CREAT | O_EXCL, never an
+    /// existing name nor a link.
+    ///
+    /// - Returns: the open descriptor (write-only) and the file's path.
+    static func makeUniqueFile(
+        in directory: String, prefix: String, mode: mode_t = 0o644
+    ) throws(SystemCallError) -> (descriptor: Int32, path: [UInt8]) {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let suffix = (0..<12).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] }
+            let path = Array(directory.utf8) + [UInt8(ascii: "/")] + Array(prefix.utf8) + suffix
+            do throws(SystemCallError) {
+                return (try open(bytes: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode), path)
+            } catch where error.errno == EEXIST {
+                continue
+            }
+        }
+        throw SystemCallError(call: "open(O_EXCL)", path: directory + "/" + prefix + "*", errno: EEXIST)
+    }
+}
+
+/// The holder of a lock, for messages that say who is in the way.
+extension Syscalls {
+    /// The process holding a `flock` on the file `status` describes, from /proc/locks; nil when it cannot
+    /// be told (no /proc, the holder in another PID namespace, the lock already gone).
+    static func flockHolder(of status: stat) -> Int32? {
+        guard let descriptor = try? open("/proc/locks", O_RDONLY),
+              let bytes = try? readAll(descriptor, path: "/proc/locks", limit: 4 << 20) else { return nil }
+        close(descriptor)
+        // Lines read "1: FLOCK  ADVISORY  WRITE 27044 fe:00:16220245 0 EOF"; the device is MAJOR:MINOR in hex.
+        let device = UInt64(status.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[1] == "FLOCK" else { continue }
+            let identity = fields[5].split(separator: ":")
+            guard identity.count == 3, let foundMajor = UInt64(identity[0], radix: 16),
+                  let foundMinor = UInt64(identity[1], radix: 16), foundMajor == major, foundMinor == minor,
+                  String(identity[2]) == String(UInt64(status.st_ino)) else { continue }
+            return Int32(fields[4])
+        }
+        return nil
     }
 }
 

@@ -26,11 +26,33 @@ public final class TimelineWriter {
         isFile = true
     }
 
-    /// Opens `path` for appending, creating it if needed: the daemon's timeline.
+    /// Opens `path` for appending, creating it if needed, as the timeline's one writer: the daemon's
+    /// timeline.
+    ///
+    /// A symlink at `path` is not followed (the daemon never writes through a link it did not make),
+    /// and the file stays locked (`flock`, exclusive) while it is open, so that a second daemon cannot
+    /// append lines of its own to it.
+    ///
+    /// - Throws: `SystemCallError` with `ELOOP` for a symlink at `path`, `EWOULDBLOCK` when another
+    ///   process holds the file's lock (`Syscalls.flockHolder(of:)` may tell which), or the open's error.
     public init(appendingTo path: String) throws(SystemCallError) {
-        descriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        descriptor = try Self.openLocked(path)
         self.path = path
         isFile = true
+    }
+
+    /// Opens the file at `path` for appending, not through a link, and takes its lock.
+    private static func openLocked(_ path: String) throws(SystemCallError) -> Int32 {
+        let descriptor = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW, 0o644)
+        do throws(SystemCallError) {
+            guard try Syscalls.lockExclusively(descriptor, path: path) else {
+                throw SystemCallError(call: "flock (another process writes this timeline)", path: path, errno: EWOULDBLOCK)
+            }
+        } catch {
+            Syscalls.close(descriptor)
+            throw error
+        }
+        return descriptor
     }
 
     /// Takes over an open file descriptor, which it closes.
@@ -45,9 +67,18 @@ public final class TimelineWriter {
     }
 
     /// Opens the path again: after logrotate moved the file away, lines go to a new file at `path`.
+    ///
+    /// The new file is opened and locked as in `init(appendingTo:)`; until that succeeds the old one
+    /// stays open and locked.
+    ///
+    /// - Throws: as `init(appendingTo:)`.
     public func reopen() throws(SystemCallError) {
         guard isFile else { return }
-        let fresh = try Syscalls.open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        let open = try Syscalls.fileStatus(descriptor, path: path)
+        if let current = try? Syscalls.linkStatus(bytes: Array(path.utf8)), FileIdentity(current) == FileIdentity(open) {
+            return  // the same file (a reload without a rotation): its lock is ours already
+        }
+        let fresh = try Self.openLocked(path)
         Syscalls.close(descriptor)
         descriptor = fresh
     }
@@ -60,8 +91,11 @@ public final class TimelineWriter {
     public func reopenIfRotated() throws(SystemCallError) -> Bool {
         guard isFile else { return false }
         let open = try Syscalls.fileStatus(descriptor, path: path)
-        var current = stat()
-        if stat(path, &current) == 0 && current.st_dev == open.st_dev && current.st_ino == open.st_ino { return false }
+        // The entry itself, not a link's target: a link put at the path is a replacement, which the
+        // reopen refuses.
+        if let current = try? Syscalls.linkStatus(bytes: Array(path.utf8)), FileIdentity(current) == FileIdentity(open) {
+            return false
+        }
         try reopen()
         return true
     }
@@ -116,7 +150,7 @@ public final class TimelineWriter {
 
     /// The `seq` of the last whole line of the file at `path`, if it can be read.
     static func lastSeq(ofFile path: String) -> Int? {
-        guard let descriptor = try? Syscalls.open(path, O_RDONLY | O_NONBLOCK) else { return nil }
+        guard let descriptor = try? Syscalls.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW) else { return nil }
         defer { Syscalls.close(descriptor) }
         guard let size = try? Int(Syscalls.fileStatus(descriptor, path: path).st_size), size > 0 else { return nil }
         let window = min(size, 1 << 20)
@@ -130,9 +164,9 @@ public final class TimelineWriter {
     /// Cuts off a torn last line of the file at `path`, if it exists, and returns the `seq` of its last
     /// whole line: a line torn by a crash is moved to a rotated copy when the rotation comes before the
     /// next start-up, and is cut there as it would have been in the live file. A copy that cannot be
-    /// written is only read.
+    /// written is only read; a symlink is neither (it is not a copy the daemon made).
     static func repairTornTail(ofFile path: String) -> Int? {
-        guard let descriptor = try? Syscalls.open(path, O_RDWR | O_NONBLOCK) else { return lastSeq(ofFile: path) }
+        guard let descriptor = try? Syscalls.open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW) else { return lastSeq(ofFile: path) }
         let file = TimelineWriter(descriptor: descriptor, path: path)
         do { return try file.repairTornTail() } catch { return lastSeq(ofFile: path) }
     }
