@@ -1029,14 +1029,14 @@ def health_checks(rows: list[Figures], overall: Figures, run: Run, manager: Serv
     late = [row.label for row in rows if row.max_gap is None or row.max_gap >= WATCHDOG_USEC / 1e6]
     produced_share = run.producer.count / (run.schedule.rate * run.schedule.seconds)
     # The state's size once retention has had a few looks at aged events (after the restore too): flat.
-    late = [sample.state_bytes for lifetime in run.lifetimes for sample in lifetime.samples
-            if sample.t >= run.schedule.seconds * STATE_FLAT_FROM and sample.state_bytes]
-    state_flat = bool(late) and max(late) <= min(late) * (1 + STATE_TOLERANCE_SHARE)
+    sizes = [sample.state_bytes for lifetime in run.lifetimes for sample in lifetime.samples
+             if sample.t >= run.schedule.seconds * STATE_FLAT_FROM and sample.state_bytes]
+    state_flat = bool(sizes) and max(sizes) <= min(sizes) * (1 + STATE_TOLERANCE_SHARE)
     return [
         Check(f"state.sqlite flat under retention (last {1 - STATE_FLAT_FROM:.0%} of the run: max <= min + "
               f"{STATE_TOLERANCE_SHARE:.0%})", state_flat,
               f"{run.aged:,} events aged {AGE_DAYS} days; state.sqlite with its WAL "
-              + (f"{min(late) / 2**20:.1f} to {max(late) / 2**20:.1f} MiB over {len(late)} samples" if late else "not sampled")),
+              + (f"{min(sizes) / 2**20:.1f} to {max(sizes) / 2**20:.1f} MiB over {len(sizes)} samples" if sizes else "not sampled")),
         Check("READY=1 after every start", all(lifetime.ready_at for lifetime in run.lifetimes),
               f"{len(run.lifetimes)} starts, READY after at most {overall.ready_seconds:.2f} s"),
         Check(f"producer sustained {run.schedule.rate:g} files/s", produced_share >= RATE_TOLERANCE,
