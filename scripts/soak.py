@@ -96,6 +96,8 @@ BACKUP_AT, RESTORE_AT = 0.3, 0.6
 #: Retention measures age by the daemon's own clock, in days: to see it prune within minutes, every
 #: AGE_EVERY s the events judged more than AGE_AFTER s ago are made AGE_DAYS older in state.sqlite (an
 #: UPDATE beside the running daemon, as days passing would leave them), past the default 37-day retention.
+#: Not between the backup and the restore: a backup older than the retention cannot bring back the files
+#: pruned since (their lines stay in the set-aside timeline).
 AGE_EVERY, AGE_AFTER, AGE_DAYS = 60.0, 30.0, 40
 #: The state's size is judged over the samples from this share of the run on, and may vary this much.
 STATE_FLAT_FROM, STATE_TOLERANCE_SHARE = 0.75, 0.15
@@ -693,6 +695,8 @@ def perform(action: str, binary: Path, run: Run, manager: ServiceManager) -> Non
 def age_events(run: Run) -> None:
     """Makes the events judged over AGE_AFTER s ago AGE_DAYS older, once each: retention then prunes
     them (and their archived files) at its next look, as it would after AGE_DAYS days."""
+    if run.backup_seq is not None and not run.restored:
+        return  # the files judged after the backup must still be there for the restore to send back
     now_ms = int(time.time() * 1000)
     with contextlib.closing(sqlite3.connect(run.paths.state / "state.sqlite", timeout=30)) as database:
         with database:

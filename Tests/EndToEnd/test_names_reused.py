@@ -18,7 +18,7 @@ from daemon_support import (  # noqa: F401 (fixtures)
     daemons, paths, checked_timeline, distinct_article, drop_maildir, drop_plain, file_of, wait_for_lines,
     wait_until, wait_until_moved,
 )
-from test_daemon_faults import drop_articles, fill_file_system, mounts, DaemonPaths  # noqa: F401
+from test_daemon_faults import fill_the_archive, mounts  # noqa: F401
 
 
 def sha256(data: bytes) -> str:
@@ -50,25 +50,19 @@ def test_a_name_dropped_again_after_a_crash_before_its_move_was_recorded_is_judg
 
 
 def test_a_file_replaced_while_its_move_is_retried_is_judged_as_a_new_arrival(mounts, daemons, tmp_path):
-    paths = DaemonPaths.make(tmp_path / "run")
-    mounts.tmpfs(paths.archive, "1m")
-    daemon = daemons.start(paths)
-    filler = paths.archive / ".filler"
-    fill_file_system(filler)
-    files = drop_articles(paths, "stuck", 2)
-    wait_for_lines(paths, 2, daemon)
-    wait_until(lambda: daemon.log().count("cannot move") >= 2, 10, lambda: f"two move errors; log:\n{daemon.log()}")
+    daemon, paths, filler, files = fill_the_archive(mounts, daemons, tmp_path)  # three files stuck in the inbox
     replacement = distinct_article(9, topic="replacement").encode()
     drop_maildir(paths.inbox, "stuck_0000.txt", replacement)  # renamed over the waiting file
 
     filler.unlink()
-    events = wait_for_lines(paths, 3, daemon)
+    events = wait_for_lines(paths, 4, daemon)
     wait_until_moved(paths, list(files))
     assert daemon.stop() == 0
-    assert [file_of(event) for event in events] == ["stuck_0000.txt", "stuck_0001.txt", "stuck_0000.txt"]
-    assert events[2]["article"]["sha256"] == sha256(replacement)
-    assert paths.archived(3, "stuck_0000.txt").read_bytes() == replacement
+    assert [file_of(event) for event in events] == ["stuck_0000.txt", "stuck_0001.txt", "stuck_0002.txt", "stuck_0000.txt"]
+    assert events[3]["article"]["sha256"] == sha256(replacement)
+    assert paths.archived(4, "stuck_0000.txt").read_bytes() == replacement
     assert paths.archived(2, "stuck_0001.txt").read_bytes() == files["stuck_0001.txt"]
+    assert not paths.archived(1, "stuck_0000.txt").exists()  # the judged file was replaced: it is gone
     assert "judged as a new arrival" in daemon.log()
     assert paths.inbox_names() == set()
 

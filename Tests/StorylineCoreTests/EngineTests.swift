@@ -114,10 +114,16 @@ import Testing
         let arrival = Timestamp(millisecondsSinceEpoch: 2_000 * day)
         #expect(engine.placement(ofArrival: arrival) == arrival)  // nothing judged yet
         let backfill = Timestamp(millisecondsSinceEpoch: 1_000 * day)
-        _ = try engine.judge(Fixtures.submission(body: Fixtures.seed(0), time: backfill, tokenizer: &tokenizer))
+        var old = try Fixtures.submission(body: Fixtures.seed(0), time: backfill, tokenizer: &tokenizer)
+        old.arrival = Timestamp(millisecondsSinceEpoch: 2_000 * day - 60_000)  // read a minute before
+        _ = try engine.judge(old)
         #expect(engine.placement(ofArrival: arrival) == backfill)
+        // A quiet spell: the same clock, but nothing arrived for over a story window. A feed, back.
+        #expect(engine.placement(ofArrival: arrival.adding(days: 3)) == arrival.adding(days: 3))
         let live = Timestamp(millisecondsSinceEpoch: 2_000 * day - day / 2)
-        _ = try engine.judge(Fixtures.submission(body: Fixtures.weatherStory, time: live, tokenizer: &tokenizer))
+        var recent = try Fixtures.submission(body: Fixtures.weatherStory, time: live, tokenizer: &tokenizer)
+        recent.arrival = arrival
+        _ = try engine.judge(recent)
         #expect(engine.placement(ofArrival: arrival) == arrival)  // within a story window: a live feed
     }
 

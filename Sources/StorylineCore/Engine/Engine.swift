@@ -44,6 +44,8 @@ public struct Submission: Sendable {
     public var sha256: String
     /// Publication time when the file gave a believable one, else arrival time: what story windows use.
     public var time: Timestamp
+    /// When the file was read, by the daemon's clock (nil where no clock is involved, as in tests).
+    public var arrival: Timestamp?
 
     public init(title: TokenizedText, body: TokenizedText, sha256: String, time: Timestamp) {
         self.title = title
@@ -94,6 +96,8 @@ public struct Engine: Sendable {
     private var articlesBySHA: [String: UInt32] = [:]
     private var articlesByDay: [Int64: [UInt32]] = [:]
     private var newest: Timestamp?
+    /// When the last article judged (not restored) arrived: what tells a backfill from a quiet spell.
+    private var lastArrival: Timestamp?
     private var nextArticle = 1
     private var nextStory = 1
     /// Where released fingerprints are read back from.
@@ -180,14 +184,18 @@ public struct Engine: Sendable {
         try process(submission, recorded: nil)
     }
 
-    /// The time to judge an article at whose publication time is not believed
+    /// The time to judge an article at that has no publication time, or one not believed
     /// (`Submission.judgedTime(published:arrival:)`): when it arrived, or, while the engine works
     /// through older coverage (its clock, the newest time judged, over a story window behind the
-    /// arrival: a backfill of an archive), the engine's clock. So one bad date in a backfill neither
-    /// moves the clock to today, which would stop old coverage from leaving the indexes for the rest of
-    /// the backfill, nor lands the article in a day the backfill has not reached.
+    /// arrival, while the last article judged arrived within a story window: a backfill of an archive,
+    /// not a feed back after a quiet weekend), the engine's clock. So one undated file or bad date in a
+    /// backfill neither moves the clock to today, which would stop old coverage from leaving the
+    /// indexes for the rest of the backfill (memory then grows with the backfill: `make soak` found it),
+    /// nor lands the article in a day the backfill has not reached. In a live feed the clock is within a
+    /// story window of the arrival, and the arrival is taken.
     public func placement(ofArrival arrival: Timestamp) -> Timestamp {
-        guard let newest, newest < arrival.adding(days: -configuration.storyWindowDays) else { return arrival }
+        let windowAgo = arrival.adding(days: -configuration.storyWindowDays)
+        guard let newest, let lastArrival, newest < windowAgo, lastArrival >= windowAgo else { return arrival }
         return newest
     }
 
@@ -203,6 +211,7 @@ public struct Engine: Sendable {
 
     private mutating func process(_ submission: Submission, recorded: Judgement?) throws(ArticleRejection) -> Judgement {
         let (tokens, ranges) = try judgedWords(title: submission.title, body: submission.body)
+        if recorded == nil, let arrival = submission.arrival { lastArrival = arrival }
         let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
         nextArticle = max(nextArticle, Int(number) + 1)
         let (fingerprint, signature) = fingerprint(of: tokens)
@@ -360,6 +369,7 @@ extension Submission {
         self.init(
             title: tokenizer.tokenize(article.title), body: tokenizer.tokenize(article.body),
             sha256: sha256, time: Self.judgedTime(published: article.publishedTime, arrival: arrival))
+        self.arrival = arrival
     }
 }
 

@@ -82,8 +82,8 @@ public struct Ingestor {
             return TimelineEvent(seq: seq, time: now, rejectedFile: file, rejection: rejection)
         case let .article(file, article):
             var submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
-            // A date not believed (after arrival) is placed as the daemon places it (`StateStore.Batch.judge`).
-            if let published = article.publishedTime, published != submission.time { submission.time = engine.placement(ofArrival: now) }
+            // No date, or one not believed (after arrival): placed as the daemon places it (`StateStore.Batch.judge`).
+            if article.publishedTime != submission.time { submission.time = engine.placement(ofArrival: now) }
             do {
                 let judgement = try engine.judge(submission)
                 return TimelineEvent(seq: seq, time: now, judgement: judgement,

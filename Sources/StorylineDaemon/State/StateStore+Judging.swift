@@ -55,7 +55,8 @@ extension StateStore.Batch {
     ) throws(ArticleRejection) -> TimelineEvent {
         let article = prepared.article
         var submission = prepared.submission
-        if prepared.isFutureDated { submission.time = engine.placement(ofArrival: submission.time) }
+        // No date to go by (none given, or one not believed): placed by the engine's clock.
+        if prepared.believedPublished == nil { submission.time = engine.placement(ofArrival: submission.time) }
         let result = try engine.judge(submission)
         let event = TimelineEvent(seq: seq, time: time, judgement: result,
                                   article: TimelineEvent.Article(result, file: name.description, article, sha256: submission.sha256))

@@ -103,35 +103,40 @@ public final class TimelineWriter {
     /// Cuts off a torn last line (one without its newline) and returns the `seq` of the last whole
     /// line, or nil for an empty file.
     public func repairTornTail() throws(SystemCallError) -> Int? {
-        let size = Int(try Syscalls.fileStatus(descriptor, path: path).st_size)
+        let (size, tail) = try lastBytes()
         guard size > 0 else { return nil }
-        let window = min(size, 1 << 20)
-        var tail = [UInt8](repeating: 0, count: window)
-        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
-        guard count == window else { throw SystemCallError(call: "pread", path: path, errno: count < 0 ? errno : EIO) }
         guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else {
-            if size <= window { try Syscalls.truncate(descriptor, to: 0, path: path) }
+            if size <= tail.count { try Syscalls.truncate(descriptor, to: 0, path: path) }
             return nil
         }
-        if lastNewline != window - 1 {
-            try Syscalls.truncate(descriptor, to: size - window + lastNewline + 1, path: path)
+        if lastNewline != tail.count - 1 {
+            try Syscalls.truncate(descriptor, to: size - tail.count + lastNewline + 1, path: path)
             try Syscalls.synchronize(descriptor, path: path)
         }
-        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        return Self.seq(ofLine: tail[lineStart..<lastNewline])
+        return Self.seq(ofLine: Self.line(in: tail, endingAt: lastNewline))
     }
 
     /// The last whole line of the file, without its newline; nil for a file without one.
     public func lastWholeLine() throws(SystemCallError) -> ArraySlice<UInt8>? {
+        let (_, tail) = try lastBytes()
+        return tail.lastIndex(of: UInt8(ascii: "\n")).map { Self.line(in: tail, endingAt: $0) }
+    }
+
+    /// The file's size and its last bytes (at most 1 MiB: longer than any line).
+    private func lastBytes() throws(SystemCallError) -> (size: Int, bytes: [UInt8]) {
         let size = Int(try Syscalls.fileStatus(descriptor, path: path).st_size)
-        guard size > 0 else { return nil }
+        guard size > 0 else { return (0, []) }
         let window = min(size, 1 << 20)
         var tail = [UInt8](repeating: 0, count: window)
         let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
         guard count == window else { throw SystemCallError(call: "pread", path: path, errno: count < 0 ? errno : EIO) }
-        guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        return tail[lineStart..<lastNewline]
+        return (size, tail)
+    }
+
+    /// The line of `tail` that ends at the newline at `newline`, without it.
+    private static func line(in tail: [UInt8], endingAt newline: Int) -> ArraySlice<UInt8> {
+        let start = tail[..<newline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return tail[start..<newline]
     }
 
     /// The `seq` of a timeline line: it is the first key, `{"seq":N,`.
