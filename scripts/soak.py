@@ -92,7 +92,7 @@ REUSE_EVERY = 53
 REUSED_NAME = "latest.json"
 #: `storyline backup` while the daemon runs at this share of the stream, and at RESTORE_AT a stop,
 #: `storyline restore` of that backup, and a start: the files judged in between go back through the inbox.
-BACKUP_AT, RESTORE_AT = 0.3, 0.6
+BACKUP_AT, RESTORE_AT = 0.3, 0.65  # not at a kill (every 120 s): each lifetime lasts long enough to measure
 #: Retention measures age by the daemon's own clock, in days: to see it prune within minutes, every
 #: AGE_EVERY s the events judged more than AGE_AFTER s ago are made AGE_DAYS older in state.sqlite (an
 #: UPDATE beside the running daemon, as days passing would leave them), past the default 37-day retention.
@@ -1016,11 +1016,17 @@ def flat(start: int, end: int, tolerance: float) -> bool:
 
 
 def health_checks(rows: list[Figures], overall: Figures, run: Run, manager: ServiceManager) -> list[Check]:
+    # A lifetime shorter than the warm-up (a restart just before the restore) has no start figure: it
+    # cannot be judged flat or not, and is shown as "-".
     def rss_ok(row: Figures) -> bool:
+        if row.start is None and row.seconds < WARM_UP_SECONDS + SAMPLE_EVERY:
+            return True
         return bool(row.start and row.end) and flat(
             row.start.rss_kib, row.end.rss_kib, max(row.start.rss_kib * RSS_TOLERANCE_SHARE, RSS_TOLERANCE_MIB * 1024))
 
     def fds_ok(row: Figures) -> bool:
+        if row.start is None and row.seconds < WARM_UP_SECONDS + SAMPLE_EVERY:
+            return True
         return bool(row.start and row.end) and flat(row.start.fds, row.end.fds, FD_TOLERANCE)
 
     every = rows + [overall]

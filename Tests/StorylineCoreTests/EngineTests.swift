@@ -125,6 +125,13 @@ import Testing
         recent.arrival = arrival
         _ = try engine.judge(recent)
         #expect(engine.placement(ofArrival: arrival) == arrival)  // within a story window: a live feed
+
+        // A rebuilt engine learns when its last article arrived from the state.
+        var rebuilt = try makeEngine()
+        _ = try rebuilt.judge(Fixtures.submission(body: Fixtures.seed(1), time: backfill, tokenizer: &tokenizer))
+        #expect(rebuilt.placement(ofArrival: arrival) == arrival)
+        rebuilt.noteLastArrival(Timestamp(millisecondsSinceEpoch: arrival.millisecondsSinceEpoch - 60_000))
+        #expect(rebuilt.placement(ofArrival: arrival) == backfill)
     }
 
     @Test func aPublicationTimeAfterArrivalIsNotBelieved() {

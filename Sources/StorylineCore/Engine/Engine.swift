@@ -199,6 +199,12 @@ public struct Engine: Sendable {
         return newest
     }
 
+    /// Tells a rebuilt engine when the last article it holds was read (the state keeps it): without
+    /// it, the first undated file after a restart in the middle of a backfill would be judged at today.
+    public mutating func noteLastArrival(_ arrival: Timestamp) {
+        lastArrival = max(lastArrival ?? arrival, arrival)
+    }
+
     /// Remembers an article judged in an earlier run, exactly as it was judged then.
     ///
     /// The daemon rebuilds its indexes at start-up by restoring every article within the horizon, in

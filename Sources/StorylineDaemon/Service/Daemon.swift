@@ -206,6 +206,7 @@ public final class Daemon {
         // be dated long before the newest, and the story numbers of stories past the horizon stay taken.
         let highest = try store.highestNumbers()
         engine.reserveNumbers(throughArticle: highest.article, story: highest.story)
+        if let judged = try store.lastJudgedAt() { engine.noteLastArrival(judged) }
         engineIsCommitted = true
         let seconds = Self.seconds(ContinuousClock.now - started)
         if let after {

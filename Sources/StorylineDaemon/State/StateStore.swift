@@ -412,6 +412,13 @@ extension StateStore {
         try database.read { db in try String.fetchOne(db, sql: "SELECT line FROM events WHERE seq = ?", arguments: [seq]) }
     }
 
+    /// When the daemon last judged a file, by its clock (nil in an empty state).
+    public func lastJudgedAt() throws -> Timestamp? {
+        try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(judged_at) FROM events").map(Timestamp.init(millisecondsSinceEpoch:))
+        }
+    }
+
     /// The highest `seq` whose file was moved out of the inbox: its line was written before.
     public func lastMovedSeq() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE moved = 1") ?? 0 }
