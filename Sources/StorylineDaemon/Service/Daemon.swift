@@ -253,10 +253,7 @@ public final class Daemon {
     ///   another state): writing on would give two files one seq, or skip lines, silently.
     private func reconcileTimeline() throws {
         do {
-            _ = try timeline.repairTornTail()
-            if let line = try timeline.lastWholeLine() {
-                timelineSeq = try continuation(after: line, in: configuration.timeline)
-            } else if lastSeq > 0 {
+            if try !adoptTimelineFile(), lastSeq > 0 {
                 // A new or rotated-away file: the lines before it are in the rotated copy (logrotate's
                 // FILE.1 with delaycompress), whose torn last line a crash may have left; without one,
                 // lines up to the last file moved out were written.
@@ -314,7 +311,7 @@ public final class Daemon {
         guard !missing.isEmpty else { return }
         if try timeline.reopenIfRotated() {
             logger.notice("the timeline \(configuration.timeline) was replaced: writing to the file now at the path")
-            try adoptReopenedTimeline()
+            try adoptTimelineFile()
         }
         for event in missing { try timeline.append(line: event.line) }
         try timeline.flush()
@@ -537,7 +534,7 @@ public final class Daemon {
     private func reopenTimeline() {
         do {
             try timeline.reopen()
-            try adoptReopenedTimeline()
+            try adoptTimelineFile()
             if timelineNeedsReopen { logger.notice("the timeline \(configuration.timeline) is open again") }
             timelineNeedsReopen = false
         } catch {
@@ -550,11 +547,17 @@ public final class Daemon {
         }
     }
 
-    /// After a reopen: a file without lines (a rotation's new one) goes on from the state's lines; a file
-    /// with lines (the old one put back) after its last, if it is the state's.
-    private func adoptReopenedTimeline() throws {
+    /// Cuts a torn last line off the timeline file now open and, if it has lines (the old one put back,
+    /// or any file at start-up), goes on after its last one, if it is the state's. A file without lines
+    /// (a rotation's new one) goes on from the state's lines.
+    ///
+    /// - Returns: whether the file has lines.
+    @discardableResult
+    private func adoptTimelineFile() throws -> Bool {
         _ = try timeline.repairTornTail()
-        if let line = try timeline.lastWholeLine() { timelineSeq = try continuation(after: line, in: configuration.timeline) }
+        guard let line = try timeline.lastWholeLine() else { return false }
+        timelineSeq = try continuation(after: line, in: configuration.timeline)
+        return true
     }
 
     /// SIGHUP: reopens the timeline and reads the configuration again. A configuration that cannot be
