@@ -33,3 +33,7 @@ int storyline_rename_noreplace(const char *from, const char *to) {
 int storyline_map_blocks_from(int bytes) {
     return mallopt(M_MMAP_THRESHOLD, bytes);
 }
+
+int storyline_return_free_memory(void) {
+    return malloc_trim(0);
+}

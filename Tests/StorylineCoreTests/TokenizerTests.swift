@@ -28,6 +28,16 @@ import Testing
         #expect(words("5,000 people and 3.5 percent, 2019. Then") == ["5000", "people", "and", "35", "percent", "2019", "then"])
     }
 
+    /// A prepared article waits in the read-ahead with its words: they must take what they hold, not
+    /// the room the scan needed (half a word per byte), or a backlog holds 12 bytes of words per byte.
+    @Test func wordsTakeNoMoreRoomThanTheyNeed() {
+        var tokenizer = Tokenizer()
+        let prose = String(repeating: "The council met on Monday to discuss the budget for schools. ", count: 200)
+        let text = tokenizer.tokenize(prose)
+        #expect(text.tokens.count == 2_200)
+        #expect(text.tokens.capacity <= text.tokens.count + 8)
+    }
+
     @Test func equalWordsHashEqual() {
         var tokenizer = Tokenizer()
         let a = tokenizer.tokenize("Zürich")

@@ -66,6 +66,20 @@ import StorylineCore
         #expect(readAhead.takeEarliest(10, bytes: 1).map(\.name.description) == ["c.json"])
         #expect(readAhead.count == 1)
     }
+
+    @Test mutating func theMostBytesHeldIsTheBacklogsSizeUntilTakenThenWhatIsLeft() {
+        var readAhead = ReadAhead()
+        var pending = Set(["a.json", "b.json", "c.json"].map(FileName.init))
+        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: nil) }
+        let size = read(FileName("a.json"), published: nil).bytes
+        _ = readAhead.takeEarliest(2)
+        // The three files were held at once, though one is left.
+        #expect(readAhead.takeMostBytesHeld() == 3 * size)
+        #expect(readAhead.takeMostBytesHeld() == size)
+        _ = readAhead.takeEarliest(1)
+        #expect(readAhead.takeMostBytesHeld() == size)
+        #expect(readAhead.takeMostBytesHeld() == 0)
+    }
 }
 
 /// The names files get in archive/ and rejected/.

@@ -1,7 +1,7 @@
 #ifndef STORYLINE_CLINUX_H
 #define STORYLINE_CLINUX_H
 
-// Linux calls that Swift's Glibc module does not import: signalfd, renameat2 and mallopt.
+// Linux calls that Swift's Glibc module does not import: signalfd, renameat2, mallopt and malloc_trim.
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -19,5 +19,9 @@ int storyline_rename_noreplace(const char *from, const char *to);
 /// Makes malloc map every block of `bytes` or more and unmap it when freed (mallopt M_MMAP_THRESHOLD,
 /// which also stops glibc raising the threshold by itself); 0 on failure.
 int storyline_map_blocks_from(int bytes);
+
+/// Gives every whole free page of the heap back to the system (malloc_trim(0)): by itself glibc gives
+/// back only free memory at the top of the heap. 1 if some memory was given back, 0 if none.
+int storyline_return_free_memory(void);
 
 #endif

@@ -52,17 +52,18 @@ public struct Tokenizer: Sendable {
     private mutating func tokenize(
         _ bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>, into result: inout TokenizedText
     ) {
-        let count = bytes.count
         // A word takes at least one byte and a separator, an ideograph three bytes: at most count / 2 + 1
-        // words, written straight into the array's storage.
-        var lineStarts: [Int] = []
-        result.tokens = [Token](unsafeUninitializedCapacity: count / 2 + 1) { storage, initialized in
-            var scanner = WordScanner(storage: storage.baseAddress!)
-            scan(bytes, ascii: ascii, with: &scanner)
-            initialized = scanner.count
-            lineStarts = scanner.lineStarts
-        }
-        result.lineStarts = lineStarts
+        // words, written into scratch storage of that size. The words are then copied into an array of
+        // their own size: prose has about one word in six bytes, so an array kept at the scratch size
+        // would hold 12 bytes of words per byte of text, three times what it needs. A read-ahead of
+        // 16 MiB of files held about 200 MiB that way, and the heap that grew for it stays resident.
+        let capacity = bytes.count / 2 + 1
+        let storage = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+        defer { storage.deallocate() }
+        var scanner = WordScanner(storage: storage)
+        scan(bytes, ascii: ascii, with: &scanner)
+        result.tokens = Array(UnsafeBufferPointer(start: storage, count: scanner.count))
+        result.lineStarts = scanner.lineStarts
     }
 
     private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>, with scanner: inout WordScanner) {

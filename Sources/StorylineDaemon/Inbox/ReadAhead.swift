@@ -38,6 +38,9 @@ struct ReadAhead {
 
     private var reads: [FileName: Read] = [:]
     private var bytes = 0
+    /// The most file bytes held at once since `takeMostBytesHeld()` was last called: how large the
+    /// backlog was.
+    private var mostBytes = 0
 
     var isEmpty: Bool { reads.isEmpty }
     /// Whether no more files are read until some are judged (a lone file over the byte bound still is).
@@ -55,7 +58,14 @@ struct ReadAhead {
             let value = read(name)
             reads[name] = value
             bytes += value.bytes
+            mostBytes = max(mostBytes, bytes)
         }
+    }
+
+    /// The most file bytes the read-ahead held at once since the last call.
+    mutating func takeMostBytesHeld() -> Int {
+        defer { mostBytes = bytes }
+        return mostBytes
     }
 
     /// Most file bytes judged in one batch: judging 8 MiB of text takes a few seconds, and a batch is
