@@ -306,7 +306,10 @@ def test_plain_tail_F_sees_every_line_once_with_create_and_reload(daemons, paths
 
     Like a real rotation, each comes once the consumer follows the live file (a day apart, in production):
     `tail -F` reads one file at a time and never goes back to a copy it did not follow. Exact in polling
-    mode only; with inotify GNU tail misses what the daemon appends to the renamed file until it reopens."""
+    mode. With inotify GNU tail reopens the name as soon as it sees the rename, so it never prints what the
+    daemon appends to the renamed file before its reload reopens the path (a batch in flight at the
+    rename): there the test holds tail to what it does promise - every line it prints is whole, in order,
+    once, and the only ones missing are the last lines of a rotated copy."""
     started = []
 
     def start_tail(daemon):
@@ -323,9 +326,23 @@ def test_plain_tail_F_sees_every_line_once_with_create_and_reload(daemons, paths
     lines = run_with_rotations(daemons, paths, count=120, rotations=2, seed=44, during=start_tail,
                                settle=tail_follows_the_live_file)
     (tail,) = started
-    wait_until(lambda: len(tail.lines()) >= len(lines) or None, 3 if mode == "inotify" else FOLLOW_TIMEOUT_SECONDS,
-               lambda: f"{len(lines)} lines from tail -F ({mode}); missing seqs: "
-               f"{sorted(set(range(1, len(lines) + 1)) - {seq_of(line) for line in tail.lines()})}")
-    assert [seq_of(line) for line in tail.lines()] == list(range(1, len(lines) + 1))
-    assert tail.output_bytes() == b"".join(lines)
+    last = seq_of(lines[-1])
+    wait_until(lambda: any(seq_of(line) == last for line in tail.lines()) or None, FOLLOW_TIMEOUT_SECONDS,
+               lambda: f"tail -F ({mode}) to print seq {last}, the last line")
+    if mode == "polling":
+        assert [seq_of(line) for line in tail.lines()] == list(range(1, len(lines) + 1))
+        assert tail.output_bytes() == b"".join(lines)
+    else:
+        by_seq = {seq_of(line): line for line in lines}
+        printed = [seq_of(line) for line in tail.lines()]
+        assert printed == sorted(set(printed)), "tail -F printed a line twice or out of order"
+        assert all(by_seq[seq] == line for seq, line in zip(printed, tail.lines())), "tail -F printed a torn line"
+        unread = set(by_seq) - set(printed)
+        ends_of_copies = set()
+        for path in timeline_files(paths.timeline)[:-1]:
+            copy = [seq_of(line) for line in file_bytes(path).splitlines(keepends=True)]
+            while copy and copy[-1] in unread:
+                ends_of_copies.add(copy.pop())
+        assert unread <= ends_of_copies, f"tail -F missed lines that were not at the end of a rotated copy: " \
+            f"{sorted(unread - ends_of_copies)}"
     tail.stop()
