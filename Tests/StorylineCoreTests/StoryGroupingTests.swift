@@ -118,7 +118,7 @@ import Testing
 
     @Test func aHeadlineNeedsAsStrongEvidenceAsAFullArticle() throws {
         var tokenizer = Tokenizer()
-        let engine = try makeEngine()
+        var engine = try makeEngine()
         let thresholds = EngineConfiguration().storyThresholds
         let article = Fixtures.submission(body: try Fixtures.seed(0), tokenizer: &tokenizer)
         let (_, full) = engine.termVector(title: article.title, body: article.body, ranges: [article.body.tokens.indices])

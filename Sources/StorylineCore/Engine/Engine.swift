@@ -92,6 +92,7 @@ public struct Engine: Sendable {
     private var boilerplate: Boilerplate
     private var frequencies = DocumentFrequencies()
     private var stories = StoryIndex()
+    private var stems = StemCache()
     private var articles: [UInt32: ArticleRecord] = [:]
     private var articlesBySHA: [String: UInt32] = [:]
     private var articlesByDay: [Int64: [UInt32]] = [:]
@@ -151,8 +152,8 @@ public struct Engine: Sendable {
     }
 
     /// The unit term vector of an article, weighted by what the stream has taught so far.
-    public func termVector(title: TokenizedText, body: TokenizedText, ranges: [Range<Int>]) -> (TermBag, TermVector) {
-        let bag = TermBag(title: title, body: body, bodyRanges: ranges)
+    public mutating func termVector(title: TokenizedText, body: TokenizedText, ranges: [Range<Int>]) -> (TermBag, TermVector) {
+        let bag = TermBag(title: title, body: body, bodyRanges: ranges, stems: &stems)
         return (bag, TermVector(bag, frequencies: frequencies))
     }
 
@@ -242,7 +243,7 @@ public struct Engine: Sendable {
                 article: Int(number), story: record.story, words: tokens.count,
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
         } else {
-            let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges)
+            let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges, stems: &stems)
             let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story
@@ -261,7 +262,7 @@ public struct Engine: Sendable {
                 record.story = match.story
                 learn(bag, joining: match.story)
                 stories.add(vector, to: match.story, at: submission.time)
-                let terms = match.sharedTerms.prefix(5).compactMap { bag.spelling(of: $0) }
+                let terms = bag.spellings(of: Array(match.sharedTerms.prefix(5)), stems: &stems).compactMap { $0 }
                 judgement = Judgement(
                     article: Int(number), story: match.story, words: tokens.count,
                     verdict: .extended(similarity: match.similarity, terms: Array(terms), gapHours: Int((match.gapDays * 24).rounded())))
@@ -380,8 +381,9 @@ extension Submission {
 }
 
 extension Engine {
-    /// Bumped whenever what a snapshot holds changes; an older snapshot is then not read.
-    static let snapshotFormat: UInt32 = 5
+    /// Bumped whenever what a snapshot holds changes (6: story terms are stems); an older snapshot is
+    /// then not read.
+    static let snapshotFormat: UInt32 = 6
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).

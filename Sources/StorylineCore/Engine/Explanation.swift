@@ -32,6 +32,7 @@ public struct Explanation: Sendable {
         let engine = try Engine(configuration: configuration)
         self.configuration = configuration
         var tokenizer = Tokenizer()
+        var stems = StemCache()
         var frequencies = DocumentFrequencies()
         var sides: [Side] = []
         var bags: [TermBag] = []
@@ -44,7 +45,7 @@ public struct Explanation: Sendable {
                 throw ArticleRejection(.empty, "\(name) holds no words once page furniture is removed, and no title")
             }
             let fingerprint = engine.fingerprint(of: tokens)
-            let bag = TermBag(title: title, body: body, bodyRanges: ranges)
+            let bag = TermBag(title: title, body: body, bodyRanges: ranges, stems: &stems)
             frequencies.observe(bag.terms, startsStory: true) { _ in true }
             bags.append(bag)
             sets.append(fingerprint)
@@ -63,11 +64,11 @@ public struct Explanation: Sendable {
         storySimilarity = vectors[0].cosine(with: vectors[1])
         joinThreshold = StoryIndex.threshold(configuration.storyThresholds, for: vectors[1])
         let rightWeights = Dictionary(vectors[1].terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
-        sharedTerms = vectors[0].terms
+        let shared = vectors[0].terms
             .compactMap { term, weight in rightWeights[term].map { (term, weight * $0) } }
             .sorted { $0.1 > $1.1 }
             .prefix(8)
-            .compactMap { bags[0].spelling(of: $0.0) }
+        sharedTerms = bags[0].spellings(of: shared.map(\.0), stems: &stems).compactMap { $0 }
         duplicate = sameBytes ? (.exact, 1) : engine.duplicateMeasure(for: overlap)
     }
 

@@ -1,5 +1,5 @@
-/// The weighted terms of one article: content words, and pairs of adjacent content words once the
-/// text is long enough for its phrases to say something.
+/// The weighted terms of one article: the stems of its content words (`Stemming`), and pairs of
+/// adjacent ones once the text is long enough for its phrases to say something.
 ///
 /// Titles count `titleWeight` times, since a headline names what the story is about. Function words,
 /// numbers and one-letter words are left out. Two articles of one event share phrases only when they
@@ -23,7 +23,8 @@ public struct TermBag: Sendable {
     ///   - title: the folded headline.
     ///   - body: the folded body.
     ///   - bodyRanges: the token ranges of `body` that are content, not furniture.
-    public init(title: TokenizedText, body: TokenizedText, bodyRanges: [Range<Int>]) {
+    ///   - stems: the stems known so far, which this adds to.
+    init(title: TokenizedText, body: TokenizedText, bodyRanges: [Range<Int>], stems: inout StemCache) {
         self.title = title
         self.body = body
         self.bodyRanges = bodyRanges
@@ -33,7 +34,7 @@ public struct TermBag: Sendable {
         var pairs: [(term: UInt64, weight: Float)] = []
         pairs.reserveCapacity(body.tokens.count + title.tokens.count)
         for (text, ranges, weight) in [(title, [title.tokens.indices], Self.titleWeight), (body, bodyRanges, 1)] {
-            Self.forEachTerm(in: text, ranges: ranges) { term, _, isPair in
+            Self.forEachTerm(in: text, ranges: ranges, stem: { stems.term(of: $0, in: text) }) { term, _, isPair in
                 if isPair {
                     pairs.append((term, weight))
                 } else {
@@ -54,16 +55,18 @@ public struct TermBag: Sendable {
 
     /// Calls `body` with every term of `text`, the index of its (first) word, and whether it is a pair.
     private static func forEachTerm(
-        in text: TokenizedText, ranges: [Range<Int>], _ body: (UInt64, Int, Bool) -> Void
+        in text: TokenizedText, ranges: [Range<Int>], stem: (Token) -> UInt64, _ body: (UInt64, Int, Bool) -> Void
     ) {
         for range in ranges {
             var previous: UInt64?
             for index in range {
                 let token = text.tokens[index]
-                guard token.length >= 2, !token.isNumeric, let term = Lexicon.content(token.hash) else {
+                guard token.length >= 2, !token.isNumeric, let word = Lexicon.content(token.hash) else {
                     previous = nil
                     continue
                 }
+                // A word whose stem is a stop word ("wells", "others") keeps its own term.
+                let term = Lexicon.content(stem(token)) ?? word
                 body(term, index, false)
                 if let before = previous { body(Hashing.mix(Hashing.combine(before, term)), index - 1, true) }
                 previous = term
@@ -71,19 +74,21 @@ public struct TermBag: Sendable {
         }
     }
 
-    /// How `term` is spelled: a word, or two words for a pair. Found again in the text when asked
-    /// (only for the few terms a decision shows), rather than remembered for every term.
-    public func spelling(of term: UInt64) -> String? {
-        for (text, ranges) in [(title, [title.tokens.indices]), (body, bodyRanges)] {
-            var found: (Int, Bool)?
-            Self.forEachTerm(in: text, ranges: ranges) { candidate, index, isPair in
-                if found == nil && candidate == term && (hasPairs || !isPair) { found = (index, isPair) }
-            }
-            if let (index, isPair) = found {
+    /// How each of `terms` is spelled, in their order: a word as written first (of a stem's words,
+    /// the first in the text), or two words for a pair; nil for a term the text does not hold. Found
+    /// again in the text when asked (only for the few terms a decision shows), rather than remembered
+    /// for every term.
+    func spellings(of terms: [UInt64], stems: inout StemCache) -> [String?] {
+        var spellings = [String?](repeating: nil, count: terms.count)
+        var missing = terms.count
+        for (text, ranges) in [(title, [title.tokens.indices]), (body, bodyRanges)] where missing > 0 {
+            Self.forEachTerm(in: text, ranges: ranges, stem: { stems.term(of: $0, in: text) }) { candidate, index, isPair in
+                guard hasPairs || !isPair, let position = terms.firstIndex(of: candidate), spellings[position] == nil else { return }
                 let first = text.word(at: index)
-                return isPair ? first + " " + text.word(at: index + 1) : first
+                spellings[position] = isPair ? first + " " + text.word(at: index + 1) : first
+                missing -= 1
             }
         }
-        return nil
+        return spellings
     }
 }

@@ -25,7 +25,11 @@ public struct TokenizedText: Sendable {
 
     /// The folded spelling of the token at `index`, for showing to people.
     public func word(at index: Int) -> String {
-        let token = tokens[index]
+        word(of: tokens[index])
+    }
+
+    /// The folded spelling of `token`, one of this text's words.
+    public func word(of token: Token) -> String {
         let bytes = Array(source.utf8.dropFirst(Int(token.start)).prefix(Int(token.length)))
         return Tokenizer.fold(bytes)
     }
