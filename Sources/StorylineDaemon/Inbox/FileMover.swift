@@ -95,7 +95,7 @@ public enum FileMover {
             let inner = Syscalls.shown(from), outer = Syscalls.shown(placed.path(in: destination))
             // A new directory: its entries keep their names.
             for entry in try Syscalls.directoryEntries(bytes: from) {
-                try move(entry, from: inner, to: outer) { _ in entry }
+                _ = try move(entry, from: inner, to: outer) { _ in entry }
             }
             guard Syscalls.withCPath(from, { rmdir($0) }) == 0 else { throw fail("rmdir", from) }
             return placed
