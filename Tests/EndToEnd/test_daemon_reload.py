@@ -29,6 +29,19 @@ def reload(daemon):
     return daemon.listener.wait_for(has("READY", "1"), "READY=1 after the reload", start=index + 1)[1]
 
 
+def open_file_inodes(pid: int) -> set[int]:
+    """The inodes of the regular files process `pid` holds open."""
+    inodes = set()
+    for entry in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            status = entry.stat()
+        except FileNotFoundError:
+            continue  # closed meanwhile
+        if status.st_mode & 0o170000 == 0o100000:
+            inodes.add(status.st_ino)
+    return inodes
+
+
 def storyline_reload(daemon, paths: DaemonPaths) -> support.Run:
     """`storyline reload --pid PID --state STATE`, as the unit's ExecReload= runs it."""
     return support.run_storyline("reload", "--pid", daemon.pid, "--state", paths.state, "--timeout", 15)
@@ -78,6 +91,10 @@ def test_a_reload_reopens_a_rotated_timeline(daemons, paths):
     paths.timeline.rename(rotated)
 
     reload(daemon)
+    # The reload itself reopens, not the next line: the new file is there at once (logrotate's
+    # `notifempty` and `tail -F` see it), and the rotated copy is no longer held open.
+    assert paths.timeline.exists() and paths.timeline.stat().st_size == 0
+    assert rotated.stat().st_ino not in open_file_inodes(daemon.pid), "the daemon still holds the rotated copy"
     drop_plain(paths.inbox, "second.txt", distinct_article(2))
 
     line = wait_for_file_line(paths, "second.txt", daemon)
