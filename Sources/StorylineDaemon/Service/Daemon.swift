@@ -272,7 +272,7 @@ public final class Daemon {
     ///   not reached (a state older than its timeline: a restored backup, a new state beside an old
     ///   timeline), or differs from the state's line of that seq (another state's timeline).
     private func continuation(after line: ArraySlice<UInt8>, in path: String) throws -> Int {
-        guard let seq = TimelineWriter.seq(ofLine: line) else {
+        guard let seq = TimelineLine.seq(of: line) else {
             throw DaemonError(message: """
                 the timeline \(path) ends with a line that is not a Storyline timeline line: \
                 \(String(decoding: line.prefix(120), as: UTF8.self)). Storyline appends only to its own timeline: \

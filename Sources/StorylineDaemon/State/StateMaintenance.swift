@@ -233,7 +233,7 @@ public struct StateMaintenance {
                 var start = 0
                 while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
                     let line = pending[start...newline]
-                    if let lineSeq = TimelineWriter.seq(ofLine: line.dropLast()), lineSeq > seq { return }
+                    if let lineSeq = TimelineLine.seq(of: line.dropLast()), lineSeq > seq { return }
                     try line.withUnsafeBytes { try Syscalls.writeAll(output, $0, path: destination) }
                     lines += 1
                     start = newline + 1

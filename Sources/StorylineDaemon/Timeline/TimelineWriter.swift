@@ -113,7 +113,7 @@ public final class TimelineWriter {
             try Syscalls.truncate(descriptor, to: size - tail.count + lastNewline + 1, path: path)
             try Syscalls.synchronize(descriptor, path: path)
         }
-        return Self.seq(ofLine: Self.line(in: tail, endingAt: lastNewline))
+        return TimelineLine.seq(of: Self.line(in: tail, endingAt: lastNewline))
     }
 
     /// The last whole line of the file, without its newline; nil for a file without one.
@@ -139,31 +139,12 @@ public final class TimelineWriter {
         return tail[start..<newline]
     }
 
-    /// The `seq` of a timeline line: it is the first key, `{"seq":N,`.
-    static func seq(ofLine line: ArraySlice<UInt8>) -> Int? {
-        let prefix = Array(#"{"seq":"#.utf8)
-        guard line.starts(with: prefix) else { return nil }
-        var value = 0
-        var sawDigit = false
-        for byte in line.dropFirst(prefix.count).prefix(18) {
-            guard byte >= 0x30 && byte <= 0x39 else { break }
-            value = value * 10 + Int(byte - 0x30)
-            sawDigit = true
-        }
-        return sawDigit ? value : nil
-    }
-
     /// The `seq` of the last whole line of the file at `path`, if it can be read.
     static func lastSeq(ofFile path: String) -> Int? {
         guard let descriptor = try? Syscalls.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW) else { return nil }
-        defer { Syscalls.close(descriptor) }
-        guard let size = try? Int(Syscalls.fileStatus(descriptor, path: path).st_size), size > 0 else { return nil }
-        let window = min(size, 1 << 20)
-        var tail = [UInt8](repeating: 0, count: window)
-        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
-        guard count == window, let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let lineStart = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        return seq(ofLine: tail[lineStart..<lastNewline])
+        let file = TimelineWriter(descriptor: descriptor, path: path)
+        guard let line = (try? file.lastWholeLine()) ?? nil else { return nil }
+        return TimelineLine.seq(of: line)
     }
 
     /// Cuts off a torn last line of the file at `path`, if it exists, and returns the `seq` of its last
