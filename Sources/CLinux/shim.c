@@ -14,7 +14,12 @@ int storyline_signalfd_open(void) {
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
-    if (pthread_sigmask(SIG_BLOCK, &mask, NULL) != 0) return -1;
+    // pthread_sigmask returns its error rather than setting errno: set it, as callers read errno.
+    int error = pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
     return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
