@@ -6,7 +6,7 @@ Each refusal exits non-zero with a message that names the problem, before it jud
 import pytest
 
 from daemon_support import (  # noqa: F401
-    checked_timeline, daemons, distinct_article, drop_plain, file_of, has, paths, wait_for_file_line,
+    DaemonPaths, checked_timeline, daemons, distinct_article, drop_plain, file_of, has, paths, wait_for_file_line,
     wait_until_moved,
 )
 
@@ -92,3 +92,21 @@ def test_a_missing_inbox_stops_with_a_message(daemons, paths):
     assert str(paths.inbox) in message and "mkdir" in message, message
     assert not daemon.listener.find(has("READY")), daemon.listener.transcript()
     assert daemon.listener.find(has("ERRNO")), daemon.listener.transcript()
+
+
+def test_verbose_logs_each_batch_and_quiet_does_not(daemons, paths):
+    """`--verbose` adds a debug line per batch (its files, its stages' times, what still waits); without it
+    the log holds no debug line."""
+    quiet_paths = DaemonPaths.make(paths.root / "quiet")
+    for current, arguments in ((paths, ["--verbose"]), (quiet_paths, [])):
+        daemon = daemons.start(current, arguments=arguments)
+        drop_plain(current.inbox, "one.txt", distinct_article(1))
+        wait_for_file_line(current, "one.txt", daemon)
+        assert daemon.stop() == 0
+        # Standard error with a priority prefix per line, as under systemd: <7> is debug.
+        debug = [line for line in daemon.log().splitlines() if line.startswith("<7>")]
+        batches = [line for line in debug if "batch of" in line]
+        if arguments:
+            assert batches and "batch.files=1" in batches[0] and "batch.judge.ms=" in batches[0], daemon.log()
+        else:
+            assert not debug, daemon.log()

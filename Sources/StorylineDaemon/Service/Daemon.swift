@@ -221,6 +221,10 @@ public final class Daemon {
     }
 
     /// A duration in seconds to one decimal, for the journal.
+    private static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
+    }
+
     private static func seconds(_ duration: Duration) -> String {
         String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
@@ -644,6 +648,7 @@ public final class Daemon {
         }
         let taken = readAhead.takeEarliest(configuration.batchSize, bytes: ReadAhead.maximumBatchBytes)
         let names = taken.map(\.name)
+        let judging = ContinuousClock.now
         var batch = StateStore.Batch()
         var seq = lastSeq
         var judged: [TimelineEvent] = []
@@ -686,6 +691,7 @@ public final class Daemon {
         }
         guard !batch.events.isEmpty else { return }
         pingWatchdog()
+        let committing = ContinuousClock.now
         do {
             try store.commit(batch, judgedAt: now)
             engineIsCommitted = true
@@ -695,6 +701,7 @@ public final class Daemon {
             return
         }
         lastSeq = seq
+        let committed = ContinuousClock.now
         retryDelay = .milliseconds(250)
         pingWatchdog()
         for event in judged { log(event) }
@@ -715,6 +722,15 @@ public final class Daemon {
             return
         }
         moveFiles()
+        let done = ContinuousClock.now
+        logger.debug("batch of \(judged.count) files judged, recorded, written and moved", metadata: [
+            "batch.files": "\(judged.count)", "batch.seq.last": "\(seq)",
+            "batch.judge.ms": "\(Self.milliseconds(committing - judging))",
+            "batch.commit.ms": "\(Self.milliseconds(committed - committing))",
+            "batch.lines_and_moves.ms": "\(Self.milliseconds(done - committed))",
+            "inbox.waiting": "\(pending.count + readAhead.count)",
+            "engine.articles": "\(engine.indexedArticles)", "engine.stories": "\(engine.liveStories)",
+        ])
         if pending.isEmpty && readAhead.isEmpty {
             // Once the backlog is cleared, say so at once rather than at the next tick.
             updateStatus(force: true)
