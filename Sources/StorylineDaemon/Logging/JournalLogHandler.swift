@@ -21,6 +21,7 @@ public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     public let destination: Destination
+    /// The logger's label: the journal entry's `SYSLOG_IDENTIFIER` (the daemon logs as `storyline`).
     private let label: String
 
     static let fieldNames: [String: String] = [
@@ -73,7 +74,7 @@ public struct JournalLogHandler: LogHandler {
         switch destination {
         case .journal:
             var entries = [
-                "MESSAGE=\(event.message)", "PRIORITY=\(priority)", "SYSLOG_IDENTIFIER=storyline",
+                "MESSAGE=\(event.message)", "PRIORITY=\(priority)", "SYSLOG_IDENTIFIER=\(label)",
                 "CODE_FILE=\(event.file)", "CODE_LINE=\(event.line)", "CODE_FUNC=\(event.function)",
             ]
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
