@@ -128,8 +128,9 @@ public final class TimelineWriter {
         guard size > 0 else { return (0, []) }
         let window = min(size, 1 << 20)
         var tail = [UInt8](repeating: 0, count: window)
-        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - window)) }
-        guard count == window else { throw SystemCallError(call: "pread", path: path, errno: count < 0 ? errno : EIO) }
+        guard try Syscalls.read(descriptor, into: &tail, at: size - window, path: path) == window else {
+            throw SystemCallError(call: "pread", path: path, errno: EIO)
+        }
         return (size, tail)
     }
 
