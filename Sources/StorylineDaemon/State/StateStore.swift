@@ -263,19 +263,7 @@ public final class StateStore: Sendable {
             try addToTotals(of: batch, db)
             for article in batch.articles {
                 let judgement = article.judgement
-                var verdict = "started", duplicateOf: Int?, measure: String?, similarity: Double?, terms: String?
-                switch judgement.verdict {
-                case .started: break
-                case let .extended(value, words, _):
-                    verdict = "extended"
-                    similarity = value
-                    terms = words.joined(separator: "\u{1F}")
-                case let .duplicate(original, how, value):
-                    verdict = "duplicate"
-                    duplicateOf = original
-                    measure = how.rawValue
-                    similarity = value
-                }
+                let stored = StoredVerdict(judgement.verdict)
                 try db.execute(
                     sql: """
                         INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
@@ -283,8 +271,8 @@ public final class StateStore: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
-                                article.time.millisecondsSinceEpoch, judgement.story, verdict, duplicateOf, measure,
-                                similarity, terms, judgement.words, article.title, article.body,
+                                article.time.millisecondsSinceEpoch, judgement.story, stored.verdict, stored.duplicateOf,
+                                stored.measure, stored.similarity, stored.terms, judgement.words, article.title, article.body,
                                 article.fingerprint.map(Self.encode), article.futureDated])
                 try db.execute(
                     sql: """
@@ -348,7 +336,7 @@ public final class StateStore: Sendable {
 
     private static let eventColumns = "seq, line, file, name, sha256, disposition, device, inode, size, modified"
 
-    private static func eventRow(_ row: Row) -> EventRow {
+    private static func eventRow(_ row: Row) throws -> EventRow {
         let name: Data? = row["name"]
         let file = name.map { FileName(bytes: [UInt8]($0)) } ?? FileName(row["file"] as String)
         var version: FileVersion?
@@ -356,8 +344,12 @@ public final class StateStore: Sendable {
            let modified: Int64 = row["modified"] {
             version = FileVersion(device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size, modified: modified)
         }
+        let stored: String = row["disposition"]
+        guard let disposition = Disposition(rawValue: stored) else {
+            throw StateRowError(seq: row["seq"], "has disposition '\(stored)', which this build does not write")
+        }
         return EventRow(seq: row["seq"], line: row["line"], file: file, version: version, sha256: row["sha256"],
-                        disposition: Disposition(rawValue: row["disposition"]) ?? .archive)
+                        disposition: disposition)
     }
 
     /// Articles to restore the engine from, in judgement order: those judged after article `after`,
@@ -384,19 +376,9 @@ public final class StateStore: Sendable {
                                              arguments: [cutoff])
             }
             while let row = try cursor.next() {
-                let verdict: Verdict
-                switch row["verdict"] as String {
-                case "duplicate":
-                    verdict = .duplicate(of: row["duplicate_of"], measure: DuplicateMeasure(rawValue: row["measure"]) ?? .jaccard,
-                                         similarity: row["similarity"])
-                case "extended":
-                    let terms: String = row["terms"] ?? ""
-                    // The gap is on the stored timeline line; restoring needs only the story.
-                    verdict = .extended(similarity: row["similarity"], terms: terms.isEmpty ? [] : terms.components(separatedBy: "\u{1F}"),
-                                        gapHours: 0)
-                default:
-                    verdict = .started
-                }
+                let stored = StoredVerdict(verdict: row["verdict"], duplicateOf: row["duplicate_of"], measure: row["measure"],
+                                           similarity: row["similarity"], terms: row["terms"])
+                let verdict = try stored.decoded(article: row["number"])
                 let judgement = Judgement(article: row["number"], story: row["story"], words: row["words"], verdict: verdict)
                 try body(ArticleRow(judgement: judgement, seq: row["seq"], file: row["file"], sha256: row["sha256"],
                                     published: row["published"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
