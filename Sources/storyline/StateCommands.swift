@@ -9,12 +9,12 @@ struct StatePaths: ParsableArguments {
     @Option(help: ArgumentHelp("The daemon's YAML configuration file, for the paths in it.", valueName: "file"))
     var config: String?
 
-    func validate() throws { _ = try settingSources(self) }
+    func validate() throws { _ = try settingSources(self, besides: ["config"]) }
 
     /// The paths as the daemon would resolve them, unvalidated: a backup must work beside settings the
     /// daemon would refuse.
     func maintenance() throws -> StateMaintenance {
-        var sources = try settingSources(self)
+        var sources = try settingSources(self, besides: ["config"])
         sources.file = config
         let configuration: DaemonConfiguration
         do { configuration = try sources.layered() } catch { throw configurationError(error) }

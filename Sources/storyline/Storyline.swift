@@ -39,18 +39,22 @@ func settingHelp(_ key: String) -> ArgumentHelp {
 }
 
 /// The settings given in `options`, read from its `String?` options by property name (`_horizonDays`
-/// is `horizon_days`); a property that is no setting's (`config`) is left out.
+/// is `horizon_days`).
 ///
+/// - Parameter others: the `String?` options of `options` that are no setting's (`config`); any other
+///   is a property misnamed, a programmer error caught on the first run of the command.
 /// - Throws: `ValidationError` (usage and exit status 64, like any other syntax error) for a text that is
 ///   not a value of its setting's kind: `--bands many`.
-func settingSources(_ options: some ParsableArguments) throws -> ConfigurationSources {
+func settingSources(_ options: some ParsableArguments, besides others: Set<String> = []) throws -> ConfigurationSources {
     var texts: [String: String] = [:]
     for child in Mirror(reflecting: options).children {
-        guard let label = child.label, let option = child.value as? Option<String?>, let text = option.wrappedValue else { continue }
+        guard let label = child.label, let option = child.value as? Option<String?> else { continue }
         let key = label.drop { $0 == "_" }.reduce(into: "") { key, character in
             key += character.isUppercase ? "_" + character.lowercased() : String(character)
         }
-        if DaemonConfiguration.setting(key) != nil { texts[key] = text }
+        guard !others.contains(key) else { continue }
+        precondition(DaemonConfiguration.setting(key) != nil, "the option \(label) is no setting's: name it after its key")
+        if let text = option.wrappedValue { texts[key] = text }
     }
     do {
         return try ConfigurationSources(flagTexts: texts)
@@ -79,7 +83,7 @@ func printError(_ message: String) {
 /// argument-parser makes an option of each stored property it finds, so each setting has one property
 /// here, named after its key (`shingleSize` is `shingle_size`, `--shingle-size`); its value name, `--help`
 /// line and parsing come from the setting itself (`DaemonConfiguration.articleSettings`), and
-/// `flagTexts(of:)` reads the properties back by name. Unset options keep the value from the defaults
+/// `settingSources(_:besides:)` reads the properties back by name. Unset options keep the value from the defaults
 /// (or, for `run`, from the configuration file).
 struct ArticleSettingOptions: ParsableArguments {
     @Option(help: settingHelp("max_file_bytes")) var maxFileBytes: String?
@@ -130,14 +134,9 @@ struct Ingest: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let settings = try resolvedSettings(self.settings)
-        var ingestor = try Ingestor(configuration: settings.engine, sizeLimit: settings.maxFileBytes)
+        var ingestor = try Ingestor(settings: resolvedSettings(settings))
         let writer: TimelineWriter
-        do {
-            writer = try timeline.map { path throws(SystemCallError) in try TimelineWriter(creating: path) } ?? TimelineWriter()
-        } catch {
-            throw ValidationError("cannot create the timeline: \(error). Choose a new file name; an existing timeline is never overwritten.")
-        }
+        do { writer = try Ingestor.timeline(at: timeline) } catch { throw ValidationError(error.description) }
         _ = try ingestor.run(paths: files, order: order, timeline: writer)
     }
 }
@@ -155,21 +154,9 @@ struct Explain: ParsableCommand {
     var fileB: String
 
     func run() throws {
-        let settings = try resolvedSettings(self.settings)
-        func load(_ path: String) throws -> (name: String, article: ParsedArticle, sha256: String) {
-            do {
-                let file = try ArticleFile.read(path: path, sizeLimit: settings.maxFileBytes)
-                return (path, try ArticleParser.parse(file.bytes, fileName: file.name), file.sha256)
-            } catch {
-                throw ValidationError("\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
-            }
-        }
+        let settings = try resolvedSettings(settings)
         let explanation: Explanation
-        do {
-            explanation = try Explanation(load(fileA), load(fileB), configuration: settings.engine)
-        } catch let rejection as ArticleRejection {
-            throw ValidationError("not an article: \(rejection.reason) (\(rejection.code.rawValue))")
-        }
+        do { explanation = try Explanation(files: fileA, fileB, settings: settings) } catch { throw ValidationError(error.description) }
         print(explanation.text, terminator: "")
     }
 }
