@@ -3,23 +3,21 @@ import StorylineDaemon
 
 /// Where a state, its timeline and its inbox are: the same options and file as `run`.
 struct StatePaths: ParsableArguments {
-    @Option(help: ArgumentHelp("The daemon's inbox (default ./inbox).", valueName: "dir"))
-    var inbox: String?
-    @Option(help: ArgumentHelp("The daemon's state directory (default ./.storyline).", valueName: "dir"))
-    var state: String?
-    @Option(help: ArgumentHelp("The daemon's timeline (default ./timeline.jsonl).", valueName: "file"))
-    var timeline: String?
+    @Option(help: settingHelp("inbox")) var inbox: String?
+    @Option(help: settingHelp("state")) var state: String?
+    @Option(help: settingHelp("timeline")) var timeline: String?
     @Option(help: ArgumentHelp("The daemon's YAML configuration file, for the paths in it.", valueName: "file"))
     var config: String?
 
+    func validate() throws { _ = try settingSources(self, besides: ["config"]) }
+
+    /// The paths as the daemon would resolve them, unvalidated: a backup must work beside settings the
+    /// daemon would refuse.
     func maintenance() throws -> StateMaintenance {
-        var configuration = DaemonConfiguration()
-        if let config {
-            do { try configuration.apply(file: config) } catch { throw configurationError(error) }
-        }
-        if let inbox { configuration.inbox = inbox }
-        if let state { configuration.state = state }
-        if let timeline { configuration.timeline = timeline }
+        var sources = try settingSources(self, besides: ["config"])
+        sources.file = config
+        let configuration: DaemonConfiguration
+        do { configuration = try sources.layered() } catch { throw configurationError(error) }
         return StateMaintenance(inbox: configuration.inbox, state: configuration.state, timeline: configuration.timeline)
     }
 }

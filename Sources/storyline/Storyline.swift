@@ -30,67 +30,91 @@ func configurationError(_ error: some Error) -> ExitCode {
     return ExitCode(78)
 }
 
+/// The `--help` line of the setting `key`, with its value name.
+func settingHelp(_ key: String) -> ArgumentHelp {
+    guard let setting = DaemonConfiguration.setting(key) else {
+        preconditionFailure("\(key) is not in DaemonConfiguration.settings: an option here must be a setting's")
+    }
+    return ArgumentHelp(setting.help(defaults: defaults), valueName: setting.valueName)
+}
+
+/// The settings given in `options`, read from its `String?` options by property name (`_horizonDays`
+/// is `horizon_days`).
+///
+/// - Parameter others: the `String?` options of `options` that are no setting's (`config`); any other
+///   is a property misnamed, a programmer error caught on the first run of the command.
+/// - Throws: `ValidationError` (usage and exit status 64, like any other syntax error) for a text that is
+///   not a value of its setting's kind: `--bands many`.
+func settingSources(_ options: some ParsableArguments, besides others: Set<String> = []) throws -> ConfigurationSources {
+    var texts: [String: String] = [:]
+    for child in Mirror(reflecting: options).children {
+        guard let label = child.label, let option = child.value as? Option<String?> else { continue }
+        let key = label.drop { $0 == "_" }.reduce(into: "") { key, character in
+            key += character.isUppercase ? "_" + character.lowercased() : String(character)
+        }
+        guard !others.contains(key) else { continue }
+        precondition(DaemonConfiguration.setting(key) != nil, "the option \(label) is no setting's: name it after its key")
+        if let text = option.wrappedValue { texts[key] = text }
+    }
+    do {
+        return try ConfigurationSources(flagTexts: texts)
+    } catch {
+        throw ValidationError(error.description)
+    }
+}
+
+/// The defaults with the settings in `options` applied, validated: for the commands without a file.
+///
+/// - Throws: `configurationError(_:)`'s exit status 78 after its message.
+func resolvedSettings(_ options: ArticleSettingOptions) throws -> DaemonConfiguration {
+    do { return try settingSources(options).resolve() } catch let error as DaemonConfigurationError {
+        throw configurationError(error)
+    }
+}
+
 /// `message` as one line on standard error (fd 2: the C `stderr` global is not concurrency-safe).
 func printError(_ message: String) {
     let bytes = Array((message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8)
     _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
 }
 
-/// The engine's tunables and the file size limit, shared by every subcommand that reads articles.
-/// Unset options keep the value from the defaults (or, for `run`, from the configuration file).
-struct EngineOptions: ParsableArguments {
-    @Option(help: "Words per shingle (default \(defaults.engine.shingleSize)).")
-    var shingleSize: Int?
-    @Option(help: "MinHash slots per signature (default \(defaults.engine.signatureSlots)).")
-    var signatureSlots: Int?
-    @Option(help: "LSH bands; bands × rows must not exceed the slots (default \(defaults.engine.bands)).")
-    var bands: Int?
-    @Option(help: "Slots per LSH band (default \(defaults.engine.rows)).")
-    var rows: Int?
-    @Option(help: "Exact Jaccard at or above which two texts are near-duplicates (default \(defaults.engine.jaccardThreshold)).")
-    var jaccardThreshold: Double?
-    @Option(help: """
-        Share of the shorter text's words found in the longer at or above which they are near-duplicates \
-        (default \(defaults.engine.containmentThreshold)).
-        """)
-    var containmentThreshold: Double?
-    @Option(help: "Average cosine with a story's articles at or above which a full article joins it (default \(defaults.engine.storyThreshold)).")
-    var storyThreshold: Double?
-    @Option(help: "Cosine with a story's profile at or above which a headline joins it (default \(defaults.engine.headlineThreshold)).")
-    var headlineThreshold: Double?
-    @Option(help: "Days around a story's coverage within which an article is compared at full weight (default \(defaults.engine.storyWindowDays)).")
-    var storyWindowDays: Double?
-    @Option(help: "Beyond the window, days in which a story's similarity halves (default \(defaults.engine.storyHalfLifeDays)).")
-    var storyHalfLifeDays: Double?
-    @Option(help: "Days after which coverage leaves the index (default \(defaults.engine.horizonDays)).")
-    var horizonDays: Double?
-    @Option(help: "Largest article file read, in bytes (default \(defaults.maxFileBytes)).")
-    var maxFileBytes: Int?
+/// The settings of every command that judges articles: the file size limit and the engine's tunables.
+///
+/// argument-parser makes an option of each stored property it finds, so each setting has one property
+/// here, named after its key (`shingleSize` is `shingle_size`, `--shingle-size`); its value name, `--help`
+/// line and parsing come from the setting itself (`DaemonConfiguration.articleSettings`), and
+/// `settingSources(_:besides:)` reads the properties back by name. Unset options keep the value from the defaults
+/// (or, for `run`, from the configuration file).
+struct ArticleSettingOptions: ParsableArguments {
+    @Option(help: settingHelp("max_file_bytes")) var maxFileBytes: String?
+    @Option(help: settingHelp("shingle_size")) var shingleSize: String?
+    @Option(help: settingHelp("signature_slots")) var signatureSlots: String?
+    @Option(help: settingHelp("bands")) var bands: String?
+    @Option(help: settingHelp("rows")) var rows: String?
+    @Option(help: settingHelp("jaccard_threshold")) var jaccardThreshold: String?
+    @Option(help: settingHelp("containment_threshold")) var containmentThreshold: String?
+    @Option(help: settingHelp("minimum_containment_shingles")) var minimumContainmentShingles: String?
+    @Option(help: settingHelp("containment_sampling")) var containmentSampling: String?
+    @Option(help: settingHelp("story_threshold")) var storyThreshold: String?
+    @Option(help: settingHelp("headline_threshold")) var headlineThreshold: String?
+    @Option(help: settingHelp("story_window_days")) var storyWindowDays: String?
+    @Option(help: settingHelp("story_half_life_days")) var storyHalfLifeDays: String?
+    @Option(help: settingHelp("horizon_days")) var horizonDays: String?
+    @Option(help: settingHelp("boilerplate_stories")) var boilerplateStories: String?
 
-    func apply(to configuration: inout DaemonConfiguration) {
-        if let shingleSize { configuration.engine.shingleSize = shingleSize }
-        if let signatureSlots { configuration.engine.signatureSlots = signatureSlots }
-        if let bands { configuration.engine.bands = bands }
-        if let rows { configuration.engine.rows = rows }
-        if let jaccardThreshold { configuration.engine.jaccardThreshold = jaccardThreshold }
-        if let containmentThreshold { configuration.engine.containmentThreshold = containmentThreshold }
-        if let storyThreshold { configuration.engine.storyThreshold = storyThreshold }
-        if let headlineThreshold { configuration.engine.headlineThreshold = headlineThreshold }
-        if let storyWindowDays { configuration.engine.storyWindowDays = storyWindowDays }
-        if let storyHalfLifeDays { configuration.engine.storyHalfLifeDays = storyHalfLifeDays }
-        if let horizonDays { configuration.engine.horizonDays = horizonDays }
-        if let maxFileBytes { configuration.maxFileBytes = maxFileBytes }
-    }
+    func validate() throws { _ = try settingSources(self) }
+}
 
-    /// The defaults with these options applied, validated.
-    ///
-    /// - Throws: `configurationError(_:)`'s exit status 78 after its message.
-    func configuration() throws -> DaemonConfiguration {
-        var configuration = DaemonConfiguration()
-        apply(to: &configuration)
-        do { try configuration.validate() } catch { throw configurationError(error) }
-        return configuration
-    }
+/// The settings only the daemon has (`DaemonConfiguration.serviceSettings`), declared as
+/// `ArticleSettingOptions` are.
+struct ServiceSettingOptions: ParsableArguments {
+    @Option(help: settingHelp("inbox")) var inbox: String?
+    @Option(help: settingHelp("state")) var state: String?
+    @Option(help: settingHelp("timeline")) var timeline: String?
+    @Option(help: settingHelp("batch_size")) var batchSize: String?
+    @Option(help: settingHelp("retention_days")) var retentionDays: String?
+
+    func validate() throws { _ = try settingSources(self) }
 }
 
 extension Ingestor.Order: ExpressibleByArgument {}
@@ -105,19 +129,14 @@ struct Ingest: ParsableCommand {
     var timeline: String?
     @Option(help: "given: the order of the arguments; published: by the published field (unknown first), ties by file name.")
     var order: Ingestor.Order = .given
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var settings: ArticleSettingOptions
     @Argument(help: "Article files.")
     var files: [String]
 
     func run() throws {
-        let settings = try engine.configuration()
-        var ingestor = try Ingestor(configuration: settings.engine, sizeLimit: settings.maxFileBytes)
+        var ingestor = try Ingestor(settings: resolvedSettings(settings))
         let writer: TimelineWriter
-        do {
-            writer = try timeline.map { path throws(SystemCallError) in try TimelineWriter(creating: path) } ?? TimelineWriter()
-        } catch {
-            throw ValidationError("cannot create the timeline: \(error). Choose a new file name; an existing timeline is never overwritten.")
-        }
+        do { writer = try Ingestor.timeline(at: timeline) } catch { throw ValidationError(error.description) }
         _ = try ingestor.run(paths: files, order: order, timeline: writer)
     }
 }
@@ -128,28 +147,16 @@ struct Explain: ParsableCommand {
         discussion: "Shingle counts, exact and estimated Jaccard, containment both ways, story similarity, and the decision."
     )
 
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var settings: ArticleSettingOptions
     @Argument(help: "The earlier article file.")
     var fileA: String
     @Argument(help: "The later article file.")
     var fileB: String
 
     func run() throws {
-        let settings = try engine.configuration()
-        func load(_ path: String) throws -> (name: String, article: ParsedArticle, sha256: String) {
-            do {
-                let file = try ArticleFile.read(path: path, sizeLimit: settings.maxFileBytes)
-                return (path, try ArticleParser.parse(file.bytes, fileName: file.name), file.sha256)
-            } catch {
-                throw ValidationError("\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
-            }
-        }
+        let settings = try resolvedSettings(settings)
         let explanation: Explanation
-        do {
-            explanation = try Explanation(load(fileA), load(fileB), configuration: settings.engine)
-        } catch let rejection as ArticleRejection {
-            throw ValidationError("not an article: \(rejection.reason) (\(rejection.code.rawValue))")
-        }
+        do { explanation = try Explanation(files: fileA, fileB, settings: settings) } catch { throw ValidationError(error.description) }
         print(explanation.text, terminator: "")
     }
 }
@@ -171,22 +178,10 @@ struct Run: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Directory to watch (default ./inbox).", valueName: "dir"))
-    var inbox: String?
-    @Option(help: ArgumentHelp("State directory: database, engine snapshot, archive/, rejected/ (default ./.storyline).", valueName: "dir"))
-    var state: String?
-    @Option(help: ArgumentHelp("Timeline file to append to (default ./timeline.jsonl).", valueName: "file"))
-    var timeline: String?
+    @OptionGroup var service: ServiceSettingOptions
     @Option(help: ArgumentHelp("YAML configuration file; read again on SIGHUP.", valueName: "file"))
     var config: String?
-    @Option(help: "Most files judged per transaction under a burst (default \(defaults.batchSize)).")
-    var batchSize: Int?
-    @Option(help: ArgumentHelp(
-        "Days after judging that an article's text, shingles and archive/ file are pruned; at least the horizon "
-            + "(default horizon + \(DaemonConfiguration.days(DaemonConfiguration.retentionMarginDays))).",
-        valueName: "days"))
-    var retentionDays: Double?
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var settings: ArticleSettingOptions
     @Flag(help: "Log debug messages too.")
     var verbose = false
 
@@ -197,23 +192,10 @@ struct Run: ParsableCommand {
             handler.logLevel = verbose ? .debug : .info
             return handler
         }
-        let overrides: (inout DaemonConfiguration) -> Void = { [inbox, state, timeline, batchSize, retentionDays, engine] configuration in
-            engine.apply(to: &configuration)
-            if let inbox { configuration.inbox = inbox }
-            if let state { configuration.state = state }
-            if let timeline { configuration.timeline = timeline }
-            if let batchSize { configuration.batchSize = batchSize }
-            if let retentionDays { configuration.retentionDays = retentionDays }
-        }
-        var configuration = DaemonConfiguration()
         let daemon: Daemon
         do {
-            if let config { try configuration.apply(file: config) }
-            overrides(&configuration)
-            try configuration.validate()
-            daemon = try Daemon(
-                configuration: configuration, configurationFile: config, overrides: overrides,
-                logger: Logger(label: "storyline"))
+            let flags = try settingSources(service).flags.merging(try settingSources(settings).flags) { $1 }
+            daemon = try Daemon(sources: ConfigurationSources(file: config, flags: flags), logger: Logger(label: "storyline"))
         } catch {
             throw configurationError(error)
         }

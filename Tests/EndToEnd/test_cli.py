@@ -19,7 +19,12 @@ ENGINE_OPTIONS = [
     "--story-half-life-days",
     "--horizon-days",
     "--max-file-bytes",
+    "--minimum-containment-shingles",
+    "--containment-sampling",
+    "--boilerplate-stories",
 ]
+RUN_OPTIONS = ["--inbox", "--state", "--timeline", "--config", "--batch-size", "--retention-days", "--verbose",
+               *ENGINE_OPTIONS, "--help"]
 INGEST_OPTIONS = ["--timeline", "--order", *ENGINE_OPTIONS, "--help"]
 EXPLAIN_OPTIONS = [*ENGINE_OPTIONS, "--help"]
 
@@ -144,8 +149,9 @@ def options_in(help_text: str) -> set[str]:
         ([], ["ingest", "explain", "--help"]),
         (["ingest"], INGEST_OPTIONS),
         (["explain"], EXPLAIN_OPTIONS),
+        (["run"], RUN_OPTIONS),
     ],
-    ids=["storyline", "ingest", "explain"],
+    ids=["storyline", "ingest", "explain", "run"],
 )
 def test_help_exits_zero_and_mentions_every_option(command, expected):
     result = support.run_storyline(*command, "--help")
@@ -154,6 +160,30 @@ def test_help_exits_zero_and_mentions_every_option(command, expected):
     text = result.stdout.decode()
     for word in expected:
         assert word in (options_in(text) if word.startswith("--") else text), f"{word} missing from:\n{text}"
+
+
+def documented_keys() -> list[str]:
+    text = (support.REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `([a-z_]+)` \|", text, re.MULTILINE)
+
+
+def test_every_documented_key_is_an_option_of_run_and_nothing_else_is():
+    options = options_in(support.run_storyline("run", "--help").stdout.decode())
+    keys = {"--" + key.replace("_", "-") for key in documented_keys()}
+    assert options - keys == {"--config", "--verbose", "--help"}
+    assert keys <= options
+
+
+def test_new_engine_options_reach_the_engine(tmp_path):
+    """`--containment-sampling` could once not be set at all; now an out-of-range value is refused by name."""
+    for option, key in [("--containment-sampling", "containment_sampling"),
+                        ("--minimum-containment-shingles", "minimum_containment_shingles"),
+                        ("--boilerplate-stories", "boilerplate_stories")]:
+        result = support.run_storyline("ingest", option, "0", support.seed(0))
+        assert result.returncode == 78, result.stderr
+        assert f"{key} must be a whole number from" in result.stderr, result.stderr
+        result = support.run_storyline("ingest", option, "8", support.seed(0))
+        assert result.returncode == 0, result.stderr
 
 
 def test_ingest_help_names_the_order_values():

@@ -62,17 +62,59 @@ public struct EngineConfiguration: Sendable, Hashable {
         public static let horizonDays = 1.0...36_500
     }
 
-    /// Checks every value, naming the key, what it was, and what it must be.
+    /// Checks every value, naming the key, what it was, and what it must be: each setting's rule, in
+    /// the order of `settings`.
     ///
     /// Ranges are checked before any product of two settings is formed, so no accepted or refused
     /// value can overflow on the way.
     ///
     /// - Throws: `ConfigurationError` for the first value that cannot work.
     public func validate() throws(ConfigurationError) {
-        try ConfigurationError.check(shingleSize, "shingle_size", in: Bounds.shingleSize, advice: "5 suits news prose")
-        try ConfigurationError.check(signatureSlots, "signature_slots", in: Bounds.signatureSlots, advice: "128 is the default")
-        try ConfigurationError.check(bands, "bands", in: Bounds.bands, advice: "16 is the default")
-        try ConfigurationError.check(rows, "rows", in: Bounds.rows, advice: "8 is the default")
+        let defaults = EngineConfiguration()
+        for setting in Self.settings {
+            try setting.check(self, defaults: defaults)
+        }
+    }
+}
+
+extension EngineConfiguration {
+    /// Every tunable of the engine, each declared once: key, rule and what it does (the default is the
+    /// property's initial value). Configuration files, command-line flags, `--help`, validation and the
+    /// list in docs/configuration.md all come from this table; its order is the order of validation.
+    public static let settings: [Setting<EngineConfiguration>] = [
+        Setting("shingle_size", \.shingleSize, in: Bounds.shingleSize, "content words per shingle",
+                advice: "5 suits news prose"),
+        Setting("signature_slots", \.signatureSlots, in: Bounds.signatureSlots, "MinHash slots per signature"),
+        Setting("bands", \.bands, in: Bounds.bands, "LSH bands; bands × rows must not exceed signature_slots"),
+        // The product check belongs to the second factor: both are in range by then.
+        Setting("rows", \.rows, in: Bounds.rows, "slots per LSH band", also: { configuration throws(ConfigurationError) in
+            try configuration.checkBandsFitTheSignature()
+        }),
+        Setting("jaccard_threshold", \.jaccardThreshold, .share,
+                "exact Jaccard of the shingle sets at or above which two texts are near-duplicates"),
+        Setting("containment_threshold", \.containmentThreshold, .share,
+                "share of the shorter text's words found in the longer at or above which they are near-duplicates"),
+        Setting("minimum_containment_shingles", \.minimumContainmentShingles, in: Bounds.minimumContainmentShingles,
+                "texts shorter than this many shingles are judged by Jaccard only"),
+        Setting("containment_sampling", \.containmentSampling, in: Bounds.containmentSampling,
+                "one shingle in this many is filed in the containment index"),
+        Setting("story_threshold", \.storyThreshold, .share,
+                "average cosine with a story's articles at or above which a full article joins it"),
+        Setting("headline_threshold", \.headlineThreshold, .share,
+                "cosine with a story's profile at or above which a headline joins it"),
+        Setting("story_window_days", \.storyWindowDays, .days(Bounds.storyWindowDays, aboveLower: false),
+                "days around a story's coverage within which an article is compared at full weight"),
+        Setting("story_half_life_days", \.storyHalfLifeDays, .days(Bounds.storyHalfLifeDays, aboveLower: true),
+                "beyond the window, days in which a story's similarity halves"),
+        Setting("horizon_days", \.horizonDays, .days(Bounds.horizonDays, aboveLower: false),
+                "days after which coverage leaves the index; at least story_window_days + 4 × story_half_life_days",
+                also: { configuration throws(ConfigurationError) in try configuration.checkHorizonCoversCandidacy() }),
+        Setting("boilerplate_stories", \.boilerplateStories, in: Bounds.boilerplateStories,
+                "a short line seen in this many different stories is learned as furniture"),
+    ]
+
+    /// `bands × rows` slots must fit in the signature; called once both are known to be in range.
+    private func checkBandsFitTheSignature() throws(ConfigurationError) {
         let mostBands = signatureSlots / rows
         if bands > mostBands {
             throw ConfigurationError(
@@ -81,19 +123,10 @@ public struct EngineConfiguration: Sendable, Hashable {
                     + "signature_slots (\(signatureSlots))",
                 advice: "use fewer bands or rows, or more slots")
         }
-        try ConfigurationError.check(jaccardThreshold, "jaccard_threshold", aboveZeroToOne: "0.8 is the default")
-        try ConfigurationError.check(containmentThreshold, "containment_threshold", aboveZeroToOne: "0.9 is the default")
-        try ConfigurationError.check(minimumContainmentShingles, "minimum_containment_shingles",
-                                     in: Bounds.minimumContainmentShingles, advice: "25 is the default")
-        try ConfigurationError.check(containmentSampling, "containment_sampling", in: Bounds.containmentSampling,
-                                     advice: "16 is the default")
-        try ConfigurationError.check(storyThreshold, "story_threshold", aboveZeroToOne: "0.14 is the default")
-        try ConfigurationError.check(headlineThreshold, "headline_threshold", aboveZeroToOne: "0.2 is the default")
-        try ConfigurationError.check(storyWindowDays, "story_window_days", days: Bounds.storyWindowDays,
-                                     advice: "2 is the default")
-        try ConfigurationError.check(storyHalfLifeDays, "story_half_life_days", days: Bounds.storyHalfLifeDays,
-                                     aboveLower: true, advice: "0.7 is the default")
-        try ConfigurationError.check(horizonDays, "horizon_days", days: Bounds.horizonDays, advice: "30 is the default")
+    }
+
+    /// The horizon must outlast the longest a story takes new articles.
+    private func checkHorizonCoversCandidacy() throws(ConfigurationError) {
         if horizonDays < storyDecay.candidacyDays {
             throw ConfigurationError(
                 key: "horizon_days", value: "\(horizonDays)",
@@ -101,8 +134,6 @@ public struct EngineConfiguration: Sendable, Hashable {
                     + "\(storyHalfLifeDays) = \(storyDecay.candidacyDays) days), the longest a story takes new articles",
                 advice: "30 is the default")
         }
-        try ConfigurationError.check(boilerplateStories, "boilerplate_stories", in: Bounds.boilerplateStories,
-                                     advice: "4 is the default")
     }
 }
 

@@ -33,30 +33,6 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     public init() {}
 
-    /// The keys a configuration file may hold, with what each takes.
-    public static let keys: [(key: String, help: String)] = [
-        ("inbox", "directory watched for article files (default ./inbox)"),
-        ("state", "directory for the database, archive/ and rejected/ (default ./.storyline)"),
-        ("timeline", "the JSON Lines timeline file (default ./timeline.jsonl)"),
-        ("max_file_bytes", "largest article file read, in bytes (default 10485760)"),
-        ("batch_size", "most files per transaction under a burst (default 512)"),
-        ("shingle_size", "words per shingle (default 5)"),
-        ("signature_slots", "MinHash slots (default 128)"),
-        ("bands", "LSH bands (default 16)"),
-        ("rows", "slots per LSH band (default 8)"),
-        ("jaccard_threshold", "near-duplicate at Jaccard >= this (default 0.8)"),
-        ("containment_threshold", "near-duplicate at containment >= this (default 0.9)"),
-        ("minimum_containment_shingles", "shorter texts are judged by Jaccard only (default 25)"),
-        ("story_threshold", "a full article joins a story at average cosine >= this (default 0.14)"),
-        ("headline_threshold", "a headline joins a story at cosine with its profile >= this (default 0.2)"),
-        ("story_window_days", "articles within this many days of a story's coverage count in full (default 2)"),
-        ("story_half_life_days", "beyond the window a story's similarity halves every this many days (default 0.7)"),
-        ("horizon_days", "coverage older than this leaves the index (default 30)"),
-        ("boilerplate_stories", "a short line seen in this many stories is furniture (default 4)"),
-        ("retention_days", "article texts, shingles, spent rows and archive/ files older than this many days since "
-            + "they were judged are pruned; at least horizon_days (default horizon_days + 7)"),
-    ]
-
     /// Applies the YAML configuration file at `path` over these values.
     ///
     /// - Throws: `DaemonConfigurationError` naming the file, the key and what is allowed.
@@ -80,47 +56,22 @@ public struct DaemonConfiguration: Sendable, Hashable {
         }
     }
 
+    /// Sets `key` to `value` as a decoder gave it (String, Int, Double).
     private mutating func set(_ key: String, _ value: Any, path: String) throws(DaemonConfigurationError) {
-        func fail(_ expected: String) -> DaemonConfigurationError {
-            DaemonConfigurationError(path: path, key: key, message: "\(key) must be \(expected) (got \(value))")
-        }
-        func string() throws(DaemonConfigurationError) -> String {
-            guard let text = value as? String, !text.isEmpty else { throw fail("a path") }
-            return text
-        }
-        func integer() throws(DaemonConfigurationError) -> Int {
-            guard let number = value as? Int else { throw fail("a whole number") }
-            return number
-        }
-        func number() throws(DaemonConfigurationError) -> Double {
-            if let number = value as? Double { return number }
-            if let number = value as? Int { return Double(number) }
-            throw fail("a number")
-        }
-        switch key {
-        case "inbox": inbox = try string()
-        case "state": state = try string()
-        case "timeline": timeline = try string()
-        case "max_file_bytes": maxFileBytes = try integer()
-        case "batch_size": batchSize = try integer()
-        case "shingle_size": engine.shingleSize = try integer()
-        case "signature_slots": engine.signatureSlots = try integer()
-        case "bands": engine.bands = try integer()
-        case "rows": engine.rows = try integer()
-        case "jaccard_threshold": engine.jaccardThreshold = try number()
-        case "containment_threshold": engine.containmentThreshold = try number()
-        case "minimum_containment_shingles": engine.minimumContainmentShingles = try integer()
-        case "story_threshold": engine.storyThreshold = try number()
-        case "headline_threshold": engine.headlineThreshold = try number()
-        case "story_window_days": engine.storyWindowDays = try number()
-        case "story_half_life_days": engine.storyHalfLifeDays = try number()
-        case "horizon_days": engine.horizonDays = try number()
-        case "boilerplate_stories": engine.boilerplateStories = try integer()
-        case "retention_days": retentionDays = try number()
-        default:
+        guard let setting = Self.setting(key) else {
             throw DaemonConfigurationError(path: path, key: key, message: "\(key) is not a setting; the settings are: "
-                + Self.keys.map(\.key).joined(separator: ", "))
+                + Self.settings.map(\.key).joined(separator: ", "))
         }
+        let decoded: SettingValue? = switch value {
+        case let text as String: .text(text)
+        case let number as Int: .wholeNumber(number)
+        case let number as Double: .number(number)
+        default: nil
+        }
+        guard let decoded = decoded?.converted(to: setting.kind) else {
+            throw DaemonConfigurationError(path: path, key: key, message: "\(key) must be \(setting.kind.article) (got \(value))")
+        }
+        setting.set(decoded, in: &self)
     }
 
     /// The bounds of the daemon's own numeric settings (the engine's are `EngineConfiguration.Bounds`).
@@ -130,30 +81,71 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public static let batchSize = 1...100_000
     }
 
-    /// Checks every value, by the same rules whether it came from the file or the command line.
+    /// Every setting `storyline run` takes, each declared once, in the order docs/configuration.md lists
+    /// them. Configuration file keys, command-line flags, `--help`, validation and the documentation test
+    /// all come from here; the defaults are the initial values of the properties above.
+    public static let settings: [Setting<DaemonConfiguration>] = [
+        Setting(path: "inbox", \.inbox, "directory watched for article files"),
+        Setting(path: "state", \.state, "state directory: database, engine snapshot, archive/, rejected/"),
+        Setting(path: "timeline", \.timeline, "timeline file, appended to"),
+        Setting("max_file_bytes", \.maxFileBytes, in: Bounds.maxFileBytes,
+                "largest article file read, in bytes; larger ones are rejected unread (too_large)"),
+        Setting("batch_size", \.batchSize, in: Bounds.batchSize, "most files judged per transaction under a burst"),
+    ] + EngineConfiguration.settings.map { $0.lifted(\.engine) } + [
+        Setting(
+            "retention_days", optional: \.retentionDays,
+            requirement: "horizon_days to \(days(maximumRetentionDays))",
+            "days after judging that an article's text, shingles and archive/ file are pruned",
+            default: "horizon_days + \(days(retentionMarginDays))",
+            check: { configuration throws(ConfigurationError) in try configuration.checkRetention() }),
+    ]
+
+    /// The settings of every command that judges articles (`run`, `ingest`, `explain`): the file size
+    /// limit and the engine's tunables. The others (paths, batch size, retention) are the daemon's alone:
+    /// `ingest` and `explain` keep no state, watch no inbox and judge their files in one go.
+    public static let articleSettings = settings.filter { $0.key == "max_file_bytes" || $0.key.isEngineKey }
+
+    /// The settings only `run` takes.
+    public static let serviceSettings = settings.filter { setting in !articleSettings.contains { $0.key == setting.key } }
+
+    /// The setting of `key`, if there is one.
+    public static func setting(_ key: String) -> Setting<DaemonConfiguration>? {
+        settings.first { $0.key == key }
+    }
+
+    /// Checks every value, by the same rules whether it came from the file or the command line: the
+    /// engine's first, in their order, then the daemon's.
     ///
     /// - Throws: `DaemonConfigurationError` for the first value that cannot work.
     public func validate() throws(DaemonConfigurationError) {
         do throws(ConfigurationError) {
             try engine.validate()
-            try ConfigurationError.check(maxFileBytes, "max_file_bytes", in: Bounds.maxFileBytes,
-                                         advice: "\(ArticleFile.defaultSizeLimit) is the default")
-            try ConfigurationError.check(batchSize, "batch_size", in: Bounds.batchSize, advice: "512 is the default")
+            let defaults = DaemonConfiguration()
+            for setting in Self.settings where !setting.key.isEngineKey {
+                try setting.check(self, defaults: defaults)
+            }
         } catch {
             throw DaemonConfigurationError(path: nil, key: error.key, message: error.description)
         }
-        if let retentionDays {
-            let horizon = engine.horizonDays
-            guard retentionDays.isFinite, retentionDays >= horizon, retentionDays <= Self.maximumRetentionDays else {
-                throw DaemonConfigurationError(path: nil, key: "retention_days", message: """
-                    retention_days must be a finite number of days from horizon_days (\(Self.days(horizon))) to \
-                    \(Self.days(Self.maximumRetentionDays)) (got \(Self.days(retentionDays))); a rebuild without the engine snapshot re-derives the indexes from \
-                    the articles within the horizon, so they must still be there; leave it unset for horizon_days + \
-                    \(Self.days(Self.retentionMarginDays))
+    }
+
+    private func checkRetention() throws(ConfigurationError) {
+        guard let retentionDays else { return }
+        let horizon = engine.horizonDays
+        guard retentionDays.isFinite, retentionDays >= horizon, retentionDays <= Self.maximumRetentionDays else {
+            throw ConfigurationError(
+                key: "retention_days", value: Self.days(retentionDays),
+                requirement: "a finite number of days from horizon_days (\(Self.days(horizon))) to \(Self.days(Self.maximumRetentionDays))",
+                advice: """
+                    a rebuild without the engine snapshot re-derives the indexes from the articles within the horizon, \
+                    so they must still be there; leave it unset for horizon_days + \(Self.days(Self.retentionMarginDays))
                     """)
-            }
         }
     }
+}
+
+private extension String {
+    var isEngineKey: Bool { EngineConfiguration.settings.contains { $0.key == self } }
 }
 
 extension DaemonConfiguration {

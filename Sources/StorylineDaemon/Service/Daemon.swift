@@ -23,8 +23,8 @@ public struct DaemonError: Error, CustomStringConvertible {
 /// second event. One thread runs the loop; a stuck loop stops the watchdog pings.
 public final class Daemon {
     private var configuration: DaemonConfiguration
-    private let configurationFile: String?
-    private let overrides: (inout DaemonConfiguration) -> Void
+    /// Resolved again on every SIGHUP, by the same function as at start-up.
+    private let sources: ConfigurationSources
     private let logger: Logger
     private let notifier: ServiceNotifier
     private let testStall: Duration?
@@ -63,16 +63,12 @@ public final class Daemon {
     private var rejectedDirectory: String { configuration.state + "/rejected" }
 
     /// - Parameters:
-    ///   - configuration: the defaults and the file already applied, then `overrides`.
-    ///   - configurationFile: the file to read again on SIGHUP.
-    ///   - overrides: command-line settings, applied again after every reload.
-    public init(
-        configuration: DaemonConfiguration, configurationFile: String?,
-        overrides: @escaping (inout DaemonConfiguration) -> Void, logger: Logger
-    ) throws {
-        self.configuration = configuration
-        self.configurationFile = configurationFile
-        self.overrides = overrides
+    ///   - sources: the file and the command-line settings, resolved now and again on every SIGHUP.
+    /// - Throws: `DaemonConfigurationError` when the settings cannot be used; nothing has been opened or
+    ///   made then.
+    public init(sources: ConfigurationSources, logger: Logger) throws {
+        configuration = try sources.resolve()
+        self.sources = sources
         self.logger = logger
         notifier = ServiceNotifier()
         engine = try Engine(configuration: configuration.engine)
@@ -600,16 +596,8 @@ public final class Daemon {
     ///
     /// - Throws: the first problem with the new settings; the previous ones are then in force again.
     private func reloadConfiguration() throws {
-        var fresh = DaemonConfiguration()
-        if let configurationFile { try fresh.apply(file: configurationFile) }
-        overrides(&fresh)
-        try fresh.validate()
-        if fresh.inbox != configuration.inbox || fresh.state != configuration.state || fresh.timeline != configuration.timeline {
-            logger.warning("paths changed in the configuration: restart storyline to use them")
-            fresh.inbox = configuration.inbox
-            fresh.state = configuration.state
-            fresh.timeline = configuration.timeline
-        }
+        let (fresh, pathsChanged) = try Self.reloadedConfiguration(sources, current: configuration)
+        if pathsChanged { logger.warning("paths changed in the configuration: restart storyline to use them") }
         let previous = configuration
         configuration = fresh
         guard fresh.engine != previous.engine else { return }
@@ -623,6 +611,22 @@ public final class Daemon {
             }
             throw DaemonError(message: "cannot rebuild the indexes with the new engine settings: \(error)", errno: EIO)
         }
+    }
+
+    /// The settings a reload puts in force: `sources` resolved exactly as at start-up (defaults, file,
+    /// command line, validation), with the paths of `current` kept, as they are fixed until a restart.
+    ///
+    /// - Returns: the settings, and whether the file or the command line asked for other paths.
+    /// - Throws: `DaemonConfigurationError`, as at start-up; `current` then stays in force.
+    static func reloadedConfiguration(
+        _ sources: ConfigurationSources, current: DaemonConfiguration
+    ) throws(DaemonConfigurationError) -> (configuration: DaemonConfiguration, pathsChanged: Bool) {
+        var fresh = try sources.resolve()
+        let pathsChanged = fresh.inbox != current.inbox || fresh.state != current.state || fresh.timeline != current.timeline
+        fresh.inbox = current.inbox
+        fresh.state = current.state
+        fresh.timeline = current.timeline
+        return (fresh, pathsChanged)
     }
 
     // MARK: A batch

@@ -1,0 +1,32 @@
+import StorylineCore
+
+extension Explanation {
+    /// Compares two article files as `storyline explain` does: read and parsed as `ingest` would, then
+    /// explained with the engine settings of `settings`.
+    ///
+    /// - Throws: `ExplanationError` naming the file that is not an article and why.
+    public init(files earlier: String, _ later: String, settings: DaemonConfiguration) throws(ExplanationError) {
+        func load(_ path: String) throws(ExplanationError) -> (name: String, article: ParsedArticle, sha256: String) {
+            do throws(ArticleRejection) {
+                let file = try ArticleFile.read(path: path, sizeLimit: settings.maxFileBytes)
+                return (path, try ArticleParser.parse(file.bytes, fileName: file.name), file.sha256)
+            } catch {
+                throw ExplanationError(message: "\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
+            }
+        }
+        let (first, second) = (try load(earlier), try load(later))
+        do {
+            try self.init(first, second, configuration: settings.engine)
+        } catch let rejection as ArticleRejection {
+            throw ExplanationError(message: "not an article: \(rejection.reason) (\(rejection.code.rawValue))")
+        } catch {
+            throw ExplanationError(message: "\(error)")
+        }
+    }
+}
+
+/// Two files `storyline explain` cannot compare: which one, and why.
+public struct ExplanationError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
