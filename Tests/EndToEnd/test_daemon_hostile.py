@@ -230,7 +230,7 @@ def test_a_100_mb_line_of_words_under_a_raised_limit_is_judged_with_bounded_memo
 
     assert line["event"] == "story_started", line
     assert len(line["article"]["title"]) == 301 and line["article"]["title"].endswith("\u2026")
-    assert peak - before < 50 * size, (before, peak)  # measured: about 38 times the file
+    assert peak - before < 50 * size, (before, peak)  # measured: about 44 times the file
     print(f"100 MB line of words, raised limit: VmHWM {before // MIB} MiB before, {peak // MIB} MiB after")
     account(paths, ["line.txt", marker])
 
