@@ -216,11 +216,12 @@ public final class Daemon {
         }
     }
 
-    /// A duration in seconds to one decimal, for the journal.
+    /// A duration in milliseconds to two decimals, for the journal.
     private static func milliseconds(_ duration: Duration) -> String {
         String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
     }
 
+    /// A duration in seconds to one decimal, for the journal.
     private static func seconds(_ duration: Duration) -> String {
         String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
@@ -732,7 +733,7 @@ public final class Daemon {
             "batch.judge.ms": "\(Self.milliseconds(committing - judging))",
             "batch.commit.ms": "\(Self.milliseconds(committed - committing))",
             "batch.lines_and_moves.ms": "\(Self.milliseconds(done - committed))",
-            "inbox.waiting": "\(pending.count + readAhead.count)",
+            "inbox.waiting": "\(backlog)",
             "engine.articles": "\(engine.indexedArticles)", "engine.stories": "\(engine.liveStories)",
         ])
         if pending.isEmpty && readAhead.isEmpty {
@@ -761,7 +762,7 @@ public final class Daemon {
         let started = ContinuousClock.now
         Syscalls.returnFreeMemory()
         logger.debug("free heap memory returned after a backlog", metadata: [
-            "backlog.bytes": "\(held)", "duration.ms": "\((ContinuousClock.now - started) / .milliseconds(1))",
+            "backlog.bytes": "\(held)", "duration.ms": "\(Self.milliseconds(ContinuousClock.now - started))",
         ])
     }
 
@@ -860,8 +861,11 @@ public final class Daemon {
         let futureDated = counts.futureDated > 0 ? "\(grouped(counts.futureDated)) future-dated, " : ""
         return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
             + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(grouped(counts.rejected)) rejected, "
-            + futureDated + "backlog \(grouped(pending.count + readAhead.count))"
+            + futureDated + "backlog \(grouped(backlog))"
     }
+
+    /// The files waiting to be judged, read ahead or not.
+    private var backlog: Int { pending.count + readAhead.count }
 
     /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a
     /// priority to.)
