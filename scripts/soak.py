@@ -113,7 +113,7 @@ RATE_TOLERANCE = 0.97
 SEED = 20261122
 
 MANAGER_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
-                     "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "STORYLINE_TEST_STALL_SECONDS")
+                     "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")
 SHIPPED_LOGROTATE = ROOT / "deploy" / "logrotate.d" / "storyline"
 SHIPPED_TIMELINE = "/var/lib/storyline/timeline.jsonl"
 SHIPPED_RELOAD = "systemctl reload storyline >/dev/null 2>&1 || true"

@@ -35,7 +35,7 @@ STOP_TIMEOUT_SECONDS = 15
 #: Variables a service manager sets; a test run inside systemd must not leak its own into the child.
 _MANAGER_VARIABLES = (
     "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
-    "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "STORYLINE_TEST_STALL_SECONDS",
+    "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
 )
 
 

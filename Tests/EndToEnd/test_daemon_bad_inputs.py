@@ -5,6 +5,7 @@ to STATE/rejected/ untouched, while the daemon keeps running: a good file droppe
 """
 
 import os
+import signal
 import stat
 
 import pytest
@@ -206,13 +207,17 @@ def test_a_name_that_is_not_utf8_still_gets_one_line(daemons, paths):
 
 
 def test_a_file_deleted_before_it_is_read_gets_no_line(daemons, paths):
-    # After each batch the loop sleeps 1 s; B arrives and is deleted meanwhile, before the loop reads it.
-    daemon = daemons.start(paths, environment={"STORYLINE_TEST_STALL_SECONDS": "1"})
+    # The loop is stopped while B arrives and is deleted: its events are queued, the file is gone when read.
+    daemon = daemons.start(paths)
 
     drop_plain(paths.inbox, "a.txt", distinct_article(1))
     wait_for_file_line(paths, "a.txt", daemon)
-    os.unlink(drop_plain(paths.inbox, "b.txt", distinct_article(2)))
-    drop_plain(paths.inbox, "c.txt", distinct_article(3))
+    daemon.send(signal.SIGSTOP)
+    try:
+        os.unlink(drop_plain(paths.inbox, "b.txt", distinct_article(2)))
+        drop_plain(paths.inbox, "c.txt", distinct_article(3))
+    finally:
+        daemon.send(signal.SIGCONT)
     wait_for_file_line(paths, "c.txt", daemon, timeout=10)
     wait_until_moved(paths, ["a.txt", "c.txt"])
     assert daemon.running()

@@ -201,14 +201,17 @@ assert seqs == list(range(2, 2 + len(seqs))) and len(seqs) >= 3, seqs'
 systemctl stop storyline
 check "systemctl stop ends with Result=success" test "$(show Result)" = success
 
-# Watchdog: a stalled loop is killed with Result=watchdog and Restart=on-failure brings it back.
+# Watchdog: a stalled loop is killed with Result=watchdog and Restart=on-failure brings it back. The
+# stall is real: the process is stopped (as a hung disk stops it), so it pings no more.
 mkdir -p /run/systemd/system/storyline.service.d
-printf '[Service]\nEnvironment=STORYLINE_TEST_STALL_SECONDS=60\nWatchdogSec=2s\nRestartSec=1s\n' \
-    > /run/systemd/system/storyline.service.d/stall.conf
+printf '[Service]\nWatchdogSec=2s\nRestartSec=1s\n' > /run/systemd/system/storyline.service.d/stall.conf
 systemctl daemon-reload
 systemctl start storyline
 first_pid=$(show MainPID)
-drop_renamed seed3.txt   # processed, then the loop stalls and stops pinging
+before=$(lines)
+drop_renamed seed3.txt
+wait_lines $((before + 1))
+kill -STOP "$first_pid"
 killed() {
     for _ in $(seq 150); do
         journalctl -u storyline --no-pager | grep -q "Failed with result 'watchdog'" && return 0

@@ -27,7 +27,6 @@ public final class Daemon {
     private let sources: ConfigurationSources
     private let logger: Logger
     private let notifier: ServiceNotifier
-    private let testStall: Duration?
 
     private var store: StateStore!
     private var timeline: TimelineWriter!
@@ -72,8 +71,6 @@ public final class Daemon {
         self.logger = logger
         notifier = ServiceNotifier()
         engine = try Engine(configuration: configuration.engine)
-        let stall = ProcessInfo.processInfo.environment["STORYLINE_TEST_STALL_SECONDS"].flatMap(Double.init)
-        testStall = stall.map { .milliseconds(Int64($0 * 1000)) }
     }
 
     /// Runs until SIGTERM or SIGINT.
@@ -408,8 +405,6 @@ public final class Daemon {
             if stopping { break }
             if failure == nil, !pending.isEmpty || !readAhead.isEmpty {
                 processBatch()
-                if let testStall { Thread.sleep(forTimeInterval: Double(testStall.components.seconds)
-                    + Double(testStall.components.attoseconds) / 1e18) }
             }
             let busy = failure == nil && (!pending.isEmpty || !readAhead.isEmpty)
             var idle: Duration = failure != nil ? retryDelay : .milliseconds(250)
