@@ -33,9 +33,11 @@ public final class InboxWatcher {
     /// - Throws: `SystemCallError`; for ENOSPC the message names the sysctl to raise.
     public init(directory: String) throws(SystemCallError) {
         self.directory = directory
-        descriptor = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
-        guard descriptor >= 0 else { throw SystemCallError(call: "inotify_init1", path: directory, errno: errno) }
-        try arm()
+        descriptor = try Syscalls.openInotify(for: directory)
+        do { try arm() } catch {
+            Syscalls.close(descriptor)
+            throw error
+        }
     }
 
     deinit { Syscalls.close(descriptor) }
@@ -44,24 +46,15 @@ public final class InboxWatcher {
     public func arm() throws(SystemCallError) {
         let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
             | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
-        let result = inotify_add_watch(descriptor, directory, mask)
-        guard result >= 0 else {
-            throw SystemCallError(call: "inotify_add_watch", path: directory, errno: errno)
-        }
-        watch = result
+        watch = try Syscalls.addWatch(descriptor, path: directory, mask: mask)
     }
 
     /// Every change the kernel has queued; empty when none is pending.
     public func changes() throws(SystemCallError) -> [InboxChange] {
         var changes: [InboxChange] = []
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { return changes }
-                throw SystemCallError(call: "read", path: "inotify(\(directory))", errno: errno)
-            }
-            if count == 0 { return changes }
+            guard let count = try Syscalls.readAvailable(descriptor, into: &buffer, path: "inotify(\(directory))"),
+                  count > 0 else { return changes }
             buffer.withUnsafeBytes { bytes in
                 var offset = 0
                 let headerSize = MemoryLayout<inotify_event>.size

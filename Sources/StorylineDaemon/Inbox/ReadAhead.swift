@@ -8,35 +8,12 @@ import StorylineCore
 /// order; a larger one in that order within each window. A file that changes while it waits is read
 /// again: a new inotify event puts its name back among the waiting, and the new read replaces the old.
 struct ReadAhead {
-    /// A file as read: ready for judgement, or already known not to be an article; with which file
-    /// it was (nil when it could not be examined).
-    enum Read {
-        case article(PreparedArticle, bytes: Int, version: FileVersion?)
-        case rejected(ArticleRejection, version: FileVersion?)
-
-        var published: Timestamp? {
-            if case let .article(prepared, _, _) = self { return prepared.believedPublished }
-            return nil
-        }
-
-        var bytes: Int {
-            if case let .article(_, bytes, _) = self { return bytes }
-            return 0
-        }
-
-        var version: FileVersion? {
-            switch self {
-            case let .article(_, _, version), let .rejected(_, version): return version
-            }
-        }
-    }
-
     /// Bounds on what waits, read: a prepared article holds several times its file's bytes (its text,
     /// its body and its folded words), so the bound is on the files' bytes as well as their number.
     static let maximumFiles = 8192
     static let maximumBytes = 16 << 20
 
-    private var reads: [FileName: Read] = [:]
+    private var reads: [FileName: Intake.Read] = [:]
     private var bytes = 0
     /// The most file bytes held at once since `takeMostBytesHeld()` was last called: how large the
     /// backlog was.
@@ -49,7 +26,7 @@ struct ReadAhead {
 
     /// Moves waiting names from `pending` (by name, `skipping` those that cannot be moved) into the
     /// read-ahead, reading each with `read`, until it is full or nothing waits.
-    mutating func fill(from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Read) {
+    mutating func fill(from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Intake.Read) {
         guard !pending.isEmpty, !isFull else { return }
         for name in pending.sorted() where !skipping.contains(name) {
             guard !isFull else { break }
@@ -75,9 +52,9 @@ struct ReadAhead {
 
     /// Takes out the `count` earliest files by `PublishedOrder`, in that order, stopping early once the
     /// files taken hold `bytes` or more (always at least one file).
-    mutating func takeEarliest(_ count: Int, bytes limit: Int = .max) -> [(name: FileName, read: Read)] {
+    mutating func takeEarliest(_ count: Int, bytes limit: Int = .max) -> [(name: FileName, read: Intake.Read)] {
         let ordered = reads.sorted { PublishedOrder.precedes($0.value.published, $0.key, $1.value.published, $1.key) }
-        var taken: [(name: FileName, read: Read)] = []
+        var taken: [(name: FileName, read: Intake.Read)] = []
         var takenBytes = 0
         for (name, read) in ordered.prefix(count) {
             guard taken.isEmpty || takenBytes < limit else { break }

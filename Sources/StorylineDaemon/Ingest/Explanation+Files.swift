@@ -6,11 +6,14 @@ extension Explanation {
     ///
     /// - Throws: `ExplanationError` naming the file that is not an article and why.
     public init(files earlier: String, _ later: String, settings: DaemonConfiguration) throws(ExplanationError) {
+        var tokenizer = Tokenizer()
         func load(_ path: String) throws(ExplanationError) -> (name: String, article: ParsedArticle, sha256: String) {
-            do throws(ArticleRejection) {
-                let file = try ArticleFile.read(path: path, sizeLimit: settings.maxFileBytes)
-                return (path, try ArticleParser.parse(file.bytes, fileName: file.name), file.sha256)
-            } catch {
+            // Read as the daemon and `ingest` read a file; the arrival time plays no part in the comparison.
+            switch Intake.read(path: path, sizeLimit: settings.maxFileBytes, arrival: Timestamp(millisecondsSinceEpoch: 0),
+                               tokenizer: &tokenizer) {
+            case let .article(prepared, _, _):
+                return (path, prepared.article, prepared.submission.sha256)
+            case let .rejected(error, _):
                 throw ExplanationError(message: "\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
             }
         }

@@ -10,23 +10,6 @@ public struct Ingestor {
         case published
     }
 
-    private enum Input {
-        case article(ArticleFile, ParsedArticle)
-        case rejected(file: String, ArticleRejection)
-
-        var published: Timestamp? {
-            if case let .article(_, article) = self { return article.publishedTime }
-            return nil
-        }
-
-        var fileName: String {
-            switch self {
-            case let .article(file, _): return file.name
-            case let .rejected(file, _): return file
-            }
-        }
-    }
-
     private var engine: Engine
     private var tokenizer = Tokenizer()
     private let sizeLimit: Int
@@ -43,54 +26,33 @@ public struct Ingestor {
         self.clock = clock
     }
 
-    /// Judges every file at `paths` and writes one timeline line per file to `timeline`.
+    /// Judges every file at `paths` and writes one timeline line per file to `timeline`, through the
+    /// daemon's own intake (`Intake`, `StateStore.Batch.add`), with nothing stored.
     ///
     /// - Returns: how many lines of each kind were written.
     public mutating func run(paths: [String], order: Order, timeline: TimelineWriter) throws(SystemCallError) -> [TimelineEvent.Kind: Int] {
-        var inputs = paths.map(Self.load(sizeLimit: sizeLimit))
-        if order == .published {
-            // Swift's sort is stable: a file given twice keeps its order.
-            inputs.sort { PublishedOrder.precedes($0.published, $0.fileName, $1.published, $1.fileName) }
-        }
         var counts: [TimelineEvent.Kind: Int] = [:]
-        for input in inputs {
-            let event = judge(input)
+        func read(_ path: String) -> (name: FileName, arrival: Timestamp, read: Intake.Read) {
+            let arrival = clock()
+            let name = FileName(path.split(separator: "/").last.map(String.init) ?? path)
+            return (name, arrival, Intake.read(path: path, sizeLimit: sizeLimit, arrival: arrival, tokenizer: &tokenizer))
+        }
+        func judge(_ file: (name: FileName, arrival: Timestamp, read: Intake.Read)) throws(SystemCallError) {
+            seq += 1
+            var batch = StateStore.Batch()
+            let event = batch.add(file.read, named: file.name, seq: seq, at: file.arrival, engine: &engine)
             counts[event.kind, default: 0] += 1
             try timeline.append(event)
         }
+        switch order {
+        case .given:
+            for path in paths { try judge(read(path)) }
+        case .published:
+            // Swift's sort is stable: a file given twice keeps its order.
+            let files = paths.map(read).sorted { PublishedOrder.precedes($0.read.published, $0.name, $1.read.published, $1.name) }
+            for file in files { try judge(file) }
+        }
         try timeline.flush()
         return counts
-    }
-
-    private static func load(sizeLimit: Int) -> (String) -> Input {
-        { path in
-            do throws(ArticleRejection) {
-                let file = try ArticleFile.read(path: path, sizeLimit: sizeLimit)
-                return .article(file, try ArticleParser.parse(file.bytes, fileName: file.name))
-            } catch {
-                let name = path.split(separator: "/").last.map(String.init) ?? path
-                return .rejected(file: name, error)
-            }
-        }
-    }
-
-    private mutating func judge(_ input: Input) -> TimelineEvent {
-        seq += 1
-        let now = clock()
-        switch input {
-        case let .rejected(file, rejection):
-            return TimelineEvent(seq: seq, time: now, rejectedFile: file, rejection: rejection)
-        case let .article(file, article):
-            var submission = Submission(article, sha256: file.sha256, arrival: now, tokenizer: &tokenizer)
-            // No date, or one not believed (after arrival): placed as the daemon places it (`StateStore.Batch.judge`).
-            if article.publishedTime != submission.time { submission.time = engine.placement(ofArrival: now) }
-            do {
-                let judgement = try engine.judge(submission)
-                return TimelineEvent(seq: seq, time: now, judgement: judgement,
-                                     article: TimelineEvent.Article(judgement, file: file.name, article, sha256: file.sha256))
-            } catch {
-                return TimelineEvent(seq: seq, time: now, rejectedFile: file.name, rejection: error)
-            }
-        }
     }
 }

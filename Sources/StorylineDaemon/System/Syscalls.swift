@@ -395,3 +395,69 @@ extension Syscalls {
         try rename(temporary, path)
     }
 }
+
+/// Waiting: for input on descriptors, and for the signals the daemon and `tail --follow` stop or reload
+/// on. Same rules: retried on EINTR, failures thrown with what was waited on.
+extension Syscalls {
+    /// Waits until one of `descriptors` has input or `timeout` passes; a wait a signal interrupts
+    /// returns early, as if it timed out (the caller looks again anyway).
+    ///
+    /// - Returns: the descriptors that have input.
+    static func waitForInput(on descriptors: [Int32], timeout: Duration) throws(SystemCallError) -> [Int32] {
+        var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let milliseconds = Int32(clamping: max(0, timeout.components.seconds * 1000
+            + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let ready = Glibc.poll(&entries, nfds_t(entries.count), milliseconds)
+        if ready < 0 {
+            if Glibc.errno == EINTR { return [] }
+            throw SystemCallError(call: "poll", path: descriptors.map(String.init).joined(separator: ","), errno: Glibc.errno)
+        }
+        return entries.filter { $0.revents != 0 }.map(\.fd)
+    }
+
+    /// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread (and the threads it starts later) and
+    /// opens a non-blocking descriptor that reads them.
+    static func openSignalFile() throws(SystemCallError) -> Int32 {
+        let descriptor = storyline_signalfd_open()
+        guard descriptor >= 0 else { throw SystemCallError(call: "signalfd", path: "SIGTERM,SIGINT,SIGHUP", errno: Glibc.errno) }
+        return descriptor
+    }
+
+    /// The next signal a signal file holds, nil when none is pending.
+    static func nextSignal(from descriptor: Int32) throws(SystemCallError) -> Int32? {
+        while true {
+            let signal = storyline_signalfd_read(descriptor)
+            if signal > 0 { return signal }
+            if signal == 0 { return nil }
+            if Glibc.errno != EINTR { throw SystemCallError(call: "read", path: "signalfd", errno: Glibc.errno) }
+        }
+    }
+
+    /// A non-blocking inotify descriptor.
+    static func openInotify(for path: String) throws(SystemCallError) -> Int32 {
+        let descriptor = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
+        guard descriptor >= 0 else { throw SystemCallError(call: "inotify_init1", path: path, errno: Glibc.errno) }
+        return descriptor
+    }
+
+    /// Watches `path` for the events of `mask`. ENOSPC: the user's watch limit is exhausted.
+    ///
+    /// - Returns: the watch descriptor the events name.
+    static func addWatch(_ inotify: Int32, path: String, mask: UInt32) throws(SystemCallError) -> Int32 {
+        let watch = inotify_add_watch(inotify, path, mask)
+        guard watch >= 0 else { throw SystemCallError(call: "inotify_add_watch", path: path, errno: Glibc.errno) }
+        return watch
+    }
+
+    /// Reads what a non-blocking descriptor holds into `buffer`.
+    ///
+    /// - Returns: the byte count, 0 at the end, nil when nothing is there yet (EAGAIN).
+    static func readAvailable(_ descriptor: Int32, into buffer: inout [UInt8], path: String) throws(SystemCallError) -> Int? {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 { return count }
+            if Glibc.errno == EAGAIN || Glibc.errno == EWOULDBLOCK { return nil }
+            if Glibc.errno != EINTR { throw SystemCallError(call: "read", path: path, errno: Glibc.errno) }
+        }
+    }
+}

@@ -100,7 +100,7 @@ public final class TimelineFollower {
     private var output: [UInt8] = []
     private var rereading = false
     private var linesSinceFlush = 0
-    private var signals: Int32 = -1
+    private var signals: SignalFile?
     private var noticedUnreadable: Set<String> = []
 
     /// - Parameters:
@@ -128,7 +128,6 @@ public final class TimelineFollower {
     deinit {
         for source in earlier { source.close() }
         current?.close()
-        if signals >= 0 { Syscalls.close(signals) }
     }
 
     public static func writeToStandardOutput(_ bytes: [UInt8]) throws {
@@ -153,9 +152,8 @@ public final class TimelineFollower {
     public func run() throws(TimelineFollowerError) {
         if options.follow {
             // Before anything starts a thread (gzip is run through Foundation), so every thread blocks them.
-            signals = storyline_signalfd_open()
-            guard signals >= 0 else {
-                throw TimelineFollowerError("cannot set up signal handling: \(String(cString: strerror(errno)))")
+            do { signals = try SignalFile() } catch {
+                throw TimelineFollowerError("cannot set up signal handling: \(error)")
             }
         }
         do {
@@ -325,7 +323,7 @@ public final class TimelineFollower {
             try write(output)
             output.removeAll(keepingCapacity: true)
         }
-        if signals >= 0, try waitForSignal(timeout: .zero) { throw Stopped() }
+        if signals != nil, try waitForSignal(timeout: .zero) { throw Stopped() }
     }
 
     // MARK: Listing
@@ -374,12 +372,10 @@ public final class TimelineFollower {
 
     /// Waits up to `timeout` for SIGINT, SIGTERM or SIGHUP; true when one came.
     private func waitForSignal(timeout: Duration) throws -> Bool {
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        var descriptors = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
-        let ready = Glibc.poll(&descriptors, 1, milliseconds)
-        if ready < 0 && errno != EINTR { throw SystemCallError(call: "poll", path: "<signalfd>", errno: errno) }
+        guard let signals else { return false }
+        _ = try Syscalls.waitForInput(on: [signals.descriptor], timeout: timeout)
         var received = false
-        while storyline_signalfd_read(signals) > 0 { received = true }
+        while try signals.next() != nil { received = true }
         return received
     }
 }

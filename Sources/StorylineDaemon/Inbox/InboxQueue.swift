@@ -1,0 +1,133 @@
+import Logging
+import StorylineCore
+
+/// The files waiting in the inbox, in the order they are to be judged: the first part a dropped file
+/// meets.
+///
+/// The watch (`InboxWatcher`) and the scan of the directory find complete files, skipping names still
+/// being written (`InboxNames.isInProgress`); their names wait in `pending`; batches read them ahead
+/// (`ReadAhead`) and take the earliest by `published`. A file that cannot be moved out of the inbox is
+/// left alone until a move succeeds, so it is not read again and again meanwhile.
+struct InboxQueue {
+    /// What the watch found that the loop must act on.
+    enum Trouble: Equatable {
+        /// The inbox was deleted or moved away: nothing arrives until it is back (`rearm()`).
+        case inboxGone
+    }
+
+    let directory: String
+    private let logger: Logger
+    private var watcher: InboxWatcher?
+    private var pending: Set<FileName> = []
+    private var readAhead = ReadAhead()
+    private var unmovable: Set<FileName> = []
+
+    init(directory: String, logger: Logger) {
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// The descriptor the loop waits on for arrivals; nil while the inbox is gone.
+    var descriptor: Int32? { watcher?.descriptor }
+
+    /// Whether the inbox is watched (false after it was deleted, until `rearm()` finds it back).
+    var isWatched: Bool { watcher != nil }
+
+    /// Whether no file waits, read ahead or not.
+    var isEmpty: Bool { pending.isEmpty && readAhead.isEmpty }
+
+    /// The files waiting to be judged, read ahead or not.
+    var backlog: Int { pending.count + readAhead.count }
+
+    /// Whether `name` waits to be read (not counting the read-ahead).
+    func isPending(_ name: FileName) -> Bool { pending.contains(name) }
+
+    /// Starts watching, then queues every complete file already there: armed first, so that nothing
+    /// dropped between the two is missed.
+    ///
+    /// - Throws: `SystemCallError` when the watch cannot be made (ENOSPC: the inotify watch limit).
+    mutating func watch() throws(SystemCallError) {
+        watcher = try InboxWatcher(directory: directory)
+        scan()
+    }
+
+    /// Queues every complete file in the inbox.
+    mutating func scan() {
+        do {
+            for name in try Syscalls.directoryEntries(bytes: Array(directory.utf8)) where !InboxNames.isInProgress(name.bytes) {
+                pending.insert(name)
+            }
+        } catch {
+            logger.error("cannot list the inbox", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+        }
+    }
+
+    /// Queues what the watch reported since the last call.
+    ///
+    /// - Returns: `.inboxGone` when the inbox itself went away; the queue then stops watching.
+    mutating func takeArrivals() -> Trouble? {
+        guard let watcher else { return .inboxGone }
+        let changes: [InboxChange]
+        do { changes = try watcher.changes() } catch {
+            logger.error("cannot read inbox events", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+            return nil
+        }
+        for change in changes {
+            switch change {
+            case let .arrived(name):
+                if !InboxNames.isInProgress(name.bytes) { pending.insert(name) }
+            case .overflow:
+                logger.warning("the inotify queue overflowed: rescanning the inbox")
+                scan()
+            case .inboxGone:
+                self.watcher = nil
+                return .inboxGone
+            }
+        }
+        return nil
+    }
+
+    /// Watches the inbox again once it is back, and queues what it holds.
+    ///
+    /// - Returns: whether the inbox is watched again.
+    mutating func rearm() -> Bool {
+        guard Syscalls.isDirectory(directory) else { return false }
+        do {
+            try watch()
+            return true
+        } catch {
+            logger.error("cannot watch the inbox again", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Reads waiting files ahead with `read` (up to `ReadAhead`'s bounds), then takes out the next batch:
+    /// the `count` earliest by `published`, fewer once they hold `bytes`.
+    mutating func takeBatch(
+        _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, read: (FileName) -> Intake.Read
+    ) -> [(name: FileName, read: Intake.Read)] {
+        readAhead.fill(from: &pending, skipping: unmovable, read: read)
+        return readAhead.takeEarliest(count, bytes: bytes)
+    }
+
+    /// Puts names back to be read again (their batch was not committed, or the file at a judged name
+    /// is another one now).
+    mutating func requeue<Names: Sequence<FileName>>(_ names: Names) {
+        pending.formUnion(names)
+    }
+
+    /// Forgets a name whose file is judged: a read of it waiting is stale.
+    mutating func forget(_ name: FileName) {
+        pending.remove(name)
+        readAhead.remove(name)
+    }
+
+    /// Marks a judged file that could not be moved (it is not read again until it moves), or clears
+    /// the mark once it moved.
+    mutating func setUnmovable(_ name: FileName, _ unmovable: Bool) {
+        if unmovable { self.unmovable.insert(name) } else { self.unmovable.remove(name) }
+    }
+
+    /// The most file bytes the read-ahead held since the last call: how large the backlog was.
+    mutating func takeMostBytesHeld() -> Int { readAhead.takeMostBytesHeld() }
+}
