@@ -6,7 +6,7 @@ import StorylineCore
 @Suite struct ReadAheadTests {
     var tokenizer = Tokenizer()
 
-    mutating func read(_ name: FileName, published: String?) -> ReadAhead.Read {
+    mutating func read(_ name: FileName, published: String?) -> Intake.Read {
         let field = published.map { #","published":"\#($0)""# } ?? ""
         let bytes = Array(#"{"title":"\#(name)","text":"Words about \#(name) for the test.""#.utf8) + Array(field.utf8) + [UInt8(ascii: "}")]
         let file = ArticleFile(name: name.description, bytes: bytes)

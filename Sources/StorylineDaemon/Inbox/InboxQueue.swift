@@ -58,7 +58,7 @@ struct InboxQueue {
                 pending.insert(name)
             }
         } catch {
-            logger.error("cannot list the inbox", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+            logger.error("cannot list the inbox: \(error)")
         }
     }
 
@@ -69,7 +69,7 @@ struct InboxQueue {
         guard let watcher else { return .inboxGone }
         let changes: [InboxChange]
         do { changes = try watcher.changes() } catch {
-            logger.error("cannot read inbox events", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+            logger.error("cannot read inbox events: \(error)")
             return nil
         }
         for change in changes {
@@ -96,7 +96,7 @@ struct InboxQueue {
             try watch()
             return true
         } catch {
-            logger.error("cannot watch the inbox again", metadata: ["inbox": "\(directory)", "error": "\(error)"])
+            logger.error("cannot watch the inbox again: \(error)")
             return false
         }
     }

@@ -3,24 +3,16 @@ import CSystemd
 import Glibc
 #endif
 
-/// Tells the service manager how the daemon is doing: the sd_notify protocol, through libsystemd.
-///
-/// Outside systemd (`NOTIFY_SOCKET` unset) every call does nothing, so the same binary runs anywhere.
-public struct ServiceNotifier: Sendable {
+/// What the daemon tells its service manager: a seam, so that the status reporter's tests can read
+/// what it sent without a socket.
+public protocol ServiceNotifying {
     /// How often the watchdog wants a ping, when it is enabled for this process.
-    public let watchdogInterval: Duration?
-
-    public init() {
-        var microseconds: UInt64 = 0
-        watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
-            ? .microseconds(Int64(clamping: microseconds)) : nil
-    }
-
+    var watchdogInterval: Duration? { get }
     /// Sends one notification of `KEY=value` lines.
-    public func notify(_ assignments: String) {
-        _ = sd_notify(0, assignments)
-    }
+    func notify(_ assignments: String)
+}
 
+extension ServiceNotifying {
     public func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
     public func status(_ text: String) { notify("STATUS=\(text)") }
     public func watchdog() { notify("WATCHDOG=1") }
@@ -42,5 +34,22 @@ public struct ServiceNotifier: Sendable {
     /// Reports a fatal error before a failing exit.
     public func failed(status: String, errno code: Int32) {
         notify("STATUS=\(status)\nERRNO=\(code)")
+    }
+}
+
+/// Tells the service manager how the daemon is doing: the sd_notify protocol, through libsystemd.
+///
+/// Outside systemd (`NOTIFY_SOCKET` unset) every call does nothing, so the same binary runs anywhere.
+public struct ServiceNotifier: ServiceNotifying, Sendable {
+    public let watchdogInterval: Duration?
+
+    public init() {
+        var microseconds: UInt64 = 0
+        watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
+            ? .microseconds(Int64(clamping: microseconds)) : nil
+    }
+
+    public func notify(_ assignments: String) {
+        _ = sd_notify(0, assignments)
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import Testing
+import StorylineCore
+@testable import StorylineDaemon
+
+@Suite struct InboxQueueTests {
+    private let arrival = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
+
+    private func article(_ title: String, published: String? = nil) -> String {
+        (published.map { "Published: \($0)\n" } ?? "") + "Title: \(title)\n\n\(title) words for a body of text here."
+    }
+
+    private func takeAll(_ queue: inout InboxQueue, in directory: String) -> [String] {
+        var tokenizer = Tokenizer()
+        return queue.takeBatch(100) { name in
+            Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
+        }.map(\.name.description)
+    }
+
+    @Test func theScanQueuesCompleteFilesAndSkipsWritesInProgress() throws {
+        let inbox = try TemporaryDirectory()
+        try inbox.write("a.txt", article("A"))
+        try inbox.write(".b.txt.tmp", article("B"))
+        try inbox.write("c.txt", article("C"))
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+
+        queue.scan()
+
+        #expect(queue.backlog == 2)
+        #expect(Set(takeAll(&queue, in: inbox.path)) == ["a.txt", "c.txt"])
+        #expect(queue.isEmpty)
+    }
+
+    @Test func theWatchQueuesAFileOnceItIsComplete() throws {
+        let inbox = try TemporaryDirectory()
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+        #expect(queue.isEmpty)
+
+        try inbox.write(".a.txt.tmp", article("A"))
+        let none = queue.takeArrivals()
+        #expect(none == nil)
+        #expect(queue.isEmpty, "a name in progress is not queued")
+        try FileManager.default.moveItem(atPath: inbox.path + "/.a.txt.tmp", toPath: inbox.path + "/a.txt")
+        let stillNone = queue.takeArrivals()
+        #expect(stillNone == nil)
+
+        #expect(queue.isPending(FileName("a.txt")))
+        #expect(queue.backlog == 1)
+    }
+
+    @Test func aBatchIsTheEarliestByPublishedThenName() throws {
+        let inbox = try TemporaryDirectory()
+        try inbox.write("z.txt", article("Z", published: "2026-11-01T10:00:00Z"))
+        try inbox.write("y.txt", article("Y", published: "2026-11-03T10:00:00Z"))
+        try inbox.write("x.txt", article("X", published: "2026-11-02T10:00:00Z"))
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        queue.scan()
+
+        #expect(takeAll(&queue, in: inbox.path) == ["z.txt", "x.txt", "y.txt"])
+    }
+
+    @Test func anUnmovableFileIsNotReadAgainUntilItMoves() throws {
+        let inbox = try TemporaryDirectory()
+        try inbox.write("a.txt", article("A"))
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        queue.setUnmovable(FileName("a.txt"), true)
+        queue.scan()
+
+        #expect(takeAll(&queue, in: inbox.path).isEmpty)
+        queue.setUnmovable(FileName("a.txt"), false)
+        #expect(takeAll(&queue, in: inbox.path) == ["a.txt"])
+    }
+
+    @Test func aDeletedInboxIsReportedAndWatchedAgainOnceBack() throws {
+        let root = try TemporaryDirectory()
+        let inbox = root.path + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: false)
+        var queue = InboxQueue(directory: inbox, logger: Logger(label: "test"))
+        try queue.watch()
+
+        try FileManager.default.removeItem(atPath: inbox)
+        let trouble = queue.takeArrivals()
+        #expect(trouble == .inboxGone)
+        #expect(!queue.isWatched)
+        let rearmedTooSoon = queue.rearm()
+        #expect(!rearmedTooSoon, "nothing to watch yet")
+
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: false)
+        try Data(article("A").utf8).write(to: URL(fileURLWithPath: inbox + "/a.txt"))
+        let rearmed = queue.rearm()
+        #expect(rearmed)
+        #expect(queue.isPending(FileName("a.txt")), "what the inbox holds when it is back is queued")
+    }
+}
