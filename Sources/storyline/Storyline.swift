@@ -72,10 +72,9 @@ func resolvedSettings(_ options: ArticleSettingOptions) throws -> DaemonConfigur
     }
 }
 
-/// `message` as one line on standard error (fd 2: the C `stderr` global is not concurrency-safe).
+/// `message` as one line on standard error.
 func printError(_ message: String) {
-    let bytes = Array((message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8)
-    _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    StandardError.write(message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n")
 }
 
 /// The settings of every command that judges articles: the file size limit and the engine's tunables.

@@ -60,9 +60,6 @@ public enum FileMover {
     ) throws(SystemCallError) -> FileName {
         let from = name.path(in: source)
         let status = try Syscalls.linkStatus(bytes: from)
-        func fail(_ call: String, _ path: [UInt8]) -> SystemCallError {
-            SystemCallError(call: call, path: Syscalls.shown(path), errno: errno)
-        }
         let placed: FileName
         switch status.st_mode & S_IFMT {
         case S_IFREG:
@@ -70,34 +67,22 @@ public enum FileMover {
         case S_IFLNK:
             let target = try Syscalls.linkTarget(bytes: from)
             placed = try withFreeName(naming, in: destination) { to throws(SystemCallError) in
-                guard Syscalls.withCPath(target, { link in Syscalls.withCPath(to) { symlink(link, $0) } }) == 0 else {
-                    if errno == EEXIST { return false }
-                    throw fail("symlink", to)
-                }
-                return true
+                try Syscalls.makeSymbolicLink(at: to, to: target)
             }
         case S_IFIFO:
             placed = try withFreeName(naming, in: destination) { to throws(SystemCallError) in
-                guard Syscalls.withCPath(to, { mkfifo($0, status.st_mode & 0o777) }) == 0 else {
-                    if errno == EEXIST { return false }
-                    throw fail("mkfifo", to)
-                }
-                return true
+                try Syscalls.makeFIFO(at: to, mode: status.st_mode)
             }
         case S_IFDIR:
             placed = try withFreeName(naming, in: destination) { to throws(SystemCallError) in
-                guard Syscalls.withCPath(to, { mkdir($0, status.st_mode & 0o777) }) == 0 else {
-                    if errno == EEXIST { return false }
-                    throw fail("mkdir", to)
-                }
-                return true
+                try Syscalls.makeDirectory(at: to, mode: status.st_mode)
             }
             let inner = Syscalls.shown(from), outer = Syscalls.shown(placed.path(in: destination))
             // A new directory: its entries keep their names.
             for entry in try Syscalls.directoryEntries(bytes: from) {
                 _ = try move(entry, from: inner, to: outer) { _ in entry }
             }
-            guard Syscalls.withCPath(from, { rmdir($0) }) == 0 else { throw fail("rmdir", from) }
+            try Syscalls.removeDirectory(from)
             return placed
         default:
             throw SystemCallError(call: "rename (a socket or device cannot be moved across file systems)",

@@ -1,4 +1,3 @@
-import CSystemd
 import Foundation
 import Logging
 #if canImport(Glibc)
@@ -80,12 +79,12 @@ public struct JournalLogHandler: LogHandler {
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
                 entries.append("\(Self.fieldName(key))=\(value)")
             }
-            Self.send(entries)
+            LibSystemd.sendToJournal(entries)
         case .prefixedStandardError:
-            Self.writeStandardError("<\(priority)>\(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
+            StandardError.write("<\(priority)>\(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
         case .terminal:
             let level = "\(event.level)".padding(toLength: 8, withPad: " ", startingAt: 0)
-            Self.writeStandardError("\(SystemClock.now()) \(level) \(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
+            StandardError.write("\(SystemClock.now()) \(level) \(Self.oneLine(event.message.description))\(Self.suffix(fields))\n")
         }
     }
 
@@ -112,31 +111,5 @@ public struct JournalLogHandler: LogHandler {
             }
         }
         return result
-    }
-
-    private static func send(_ entries: [String]) {
-        var storage: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        for entry in entries {
-            let start = storage.count
-            storage.append(contentsOf: entry.utf8)
-            ranges.append(start..<storage.count)
-        }
-        storage.withUnsafeMutableBytes { bytes in
-            let vectors = ranges.map { iovec(iov_base: bytes.baseAddress! + $0.lowerBound, iov_len: $0.count) }
-            _ = sd_journal_sendv(vectors, Int32(vectors.count))
-        }
-    }
-
-    static func writeStandardError(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
-        }
     }
 }

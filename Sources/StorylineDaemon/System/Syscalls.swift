@@ -461,3 +461,33 @@ extension Syscalls {
         }
     }
 }
+
+/// Making the entries a cross-device move re-creates: each false when the name is taken (EEXIST), so
+/// the caller tries the next free name. Same rules: failures thrown with the path.
+extension Syscalls {
+    /// A symbolic link at `path` pointing at `target`.
+    static func makeSymbolicLink(at path: [UInt8], to target: [UInt8]) throws(SystemCallError) -> Bool {
+        try created("symlink", path, withCPath(target) { link in withCPath(path) { symlink(link, $0) } })
+    }
+
+    /// A FIFO at `path` with the permission bits of `mode`.
+    static func makeFIFO(at path: [UInt8], mode: mode_t) throws(SystemCallError) -> Bool {
+        try created("mkfifo", path, withCPath(path) { mkfifo($0, mode & 0o777) })
+    }
+
+    /// One directory at `path` with the permission bits of `mode`.
+    static func makeDirectory(at path: [UInt8], mode: mode_t) throws(SystemCallError) -> Bool {
+        try created("mkdir", path, withCPath(path) { mkdir($0, mode & 0o777) })
+    }
+
+    /// Removes the empty directory at `path`.
+    static func removeDirectory(_ path: [UInt8]) throws(SystemCallError) {
+        guard withCPath(path, { rmdir($0) }) == 0 else { throw SystemCallError(call: "rmdir", path: shown(path), errno: Glibc.errno) }
+    }
+
+    private static func created(_ call: String, _ path: [UInt8], _ result: Int32) throws(SystemCallError) -> Bool {
+        if result == 0 { return true }
+        if Glibc.errno == EEXIST { return false }
+        throw SystemCallError(call: call, path: shown(path), errno: Glibc.errno)
+    }
+}

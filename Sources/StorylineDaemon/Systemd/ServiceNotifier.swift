@@ -1,4 +1,3 @@
-import CSystemd
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,12 +43,10 @@ public struct ServiceNotifier: ServiceNotifying, Sendable {
     public let watchdogInterval: Duration?
 
     public init() {
-        var microseconds: UInt64 = 0
-        watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 && microseconds > 0
-            ? .microseconds(Int64(clamping: microseconds)) : nil
+        watchdogInterval = LibSystemd.watchdogInterval()
     }
 
     public func notify(_ assignments: String) {
-        _ = sd_notify(0, assignments)
+        LibSystemd.notify(assignments)
     }
 }

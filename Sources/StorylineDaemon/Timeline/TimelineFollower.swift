@@ -139,10 +139,7 @@ public final class TimelineFollower {
     }
 
     public static func writeToStandardError(_ message: String) {
-        let bytes = Array("storyline tail: \(message)\n".utf8)
-        bytes.withUnsafeBytes { buffer in
-            try? Syscalls.writeAll(STDERR_FILENO, buffer, path: "<stderr>")
-        }
+        StandardError.write("storyline tail: \(message)\n")
     }
 
     /// Prints what the files hold from `fromSeq` on; with `follow`, then waits for new lines until
