@@ -104,15 +104,38 @@ import Testing
 /// An archive held in memory, standing in for the daemon's database.
 final class MemoryArchive: FingerprintArchive, @unchecked Sendable {
     var stored: [Int: CompactFingerprint] = [:]
+    /// Articles whose stored shingles cannot be read back, as a damaged database gives.
+    var unreadable: Set<Int> = []
     var reads = 0
 
-    func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
+    func fingerprint(ofArticle number: Int) -> ArchivedFingerprint {
         reads += 1
-        return stored[number]
+        if unreadable.contains(number) { return .unreadable("article a\(number): damaged") }
+        return stored[number].map(ArchivedFingerprint.found) ?? .notStored
     }
 }
 
 @Suite struct FingerprintArchiveTests {
+    @Test func aCandidateWhoseShinglesCannotBeReadIsNamedInTheJudgement() throws {
+        var tokenizer = Tokenizer()
+        let text = (0..<80).map { "word\($0 % 37)x\($0)" }.joined(separator: " ")
+        let original = Submission(title: tokenizer.tokenize("A harbour story"), body: tokenizer.tokenize(text),
+                                  sha256: "one", time: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000))
+        var copy = original
+        copy.sha256 = "two"
+        var engine = try Engine(configuration: SnapshotTests.configuration())
+        let archive = MemoryArchive()
+        engine.fingerprintArchive = archive
+        let first = try engine.judge(original)
+        archive.unreadable = [first.article]
+        engine.releaseFingerprints(of: [first.article])
+
+        let second = try engine.judge(copy)
+
+        #expect(second.unreadCandidates == ["article a\(first.article): damaged"])
+        if case .duplicate = second.verdict { Issue.record("a candidate that was not compared cannot be the original") }
+    }
+
     @Test func releasedFingerprintsAreReadBackForCandidatesAndJudgementsDoNotChange() throws {
         var tokenizer = Tokenizer()
         let submissions = SnapshotTests.stream(count: 200, seed: 11, tokenizer: &tokenizer)

@@ -22,7 +22,7 @@ final class StateFixture {
         var configuration = EngineConfiguration()
         configuration.horizonDays = horizonDays
         engine = try Engine(configuration: configuration)
-        engine.fingerprintArchive = store
+        engine.fingerprintArchive = store.fingerprints
     }
 
     deinit { store.close() }
@@ -31,7 +31,7 @@ final class StateFixture {
     func reopen() throws {
         store.close()
         store = try StateStore(path: directory.path + "/state.sqlite")
-        engine.fingerprintArchive = store
+        engine.fingerprintArchive = store.fingerprints
     }
 
     /// Judges `count` distinct articles dated `dated` (the producer's time), committed as judged at

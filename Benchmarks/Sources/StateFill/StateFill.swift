@@ -85,7 +85,7 @@ struct StateFill {
         // As in the daemon: once a batch is committed its shingles are read back from the state, not held.
         let archive = try StateStore(path: databasePath)
         defer { archive.close() }
-        engine.fingerprintArchive = archive
+        engine.fingerprintArchive = archive.fingerprints
         let clock = ContinuousClock()
         let started = clock.now
         say("state-fill: \(options.articles) articles into \(options.state), timeline \(options.timeline)")

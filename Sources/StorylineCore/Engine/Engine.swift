@@ -28,6 +28,9 @@ public struct Judgement: Sendable, Hashable {
     /// Words of the body after furniture was removed.
     public var words: Int
     public var verdict: Verdict
+    /// Candidates whose stored shingles could not be read back (`ArchivedFingerprint.unreadable`): they
+    /// were not compared, so this article may be a near-duplicate of one of them. Not stored.
+    public var unreadCandidates: [String] = []
 
     public init(article: Int, story: Int, words: Int, verdict: Verdict) {
         self.article = article
@@ -61,8 +64,18 @@ public struct Submission: Sendable {
 /// so (`releaseFingerprints(of:)`); they are read back only for the few candidates an arrival has, so
 /// memory no longer grows by an article's shingles (about 2 KB) for each article indexed.
 public protocol FingerprintArchive: Sendable {
-    /// The shingles stored for article `number`, or nil when none were.
-    func fingerprint(ofArticle number: Int) -> CompactFingerprint?
+    /// The shingles stored for article `number`.
+    func fingerprint(ofArticle number: Int) -> ArchivedFingerprint
+}
+
+/// What an archive holds for an article.
+public enum ArchivedFingerprint: Sendable, Hashable {
+    case found(CompactFingerprint)
+    /// None were stored (a build that kept them only in memory): the article is not compared.
+    case notStored
+    /// They were stored but cannot be read back: why, naming the article. The article is not compared,
+    /// and the judgement says so (`Judgement.unreadCandidates`).
+    case unreadable(String)
 }
 
 /// Recognises near-duplicates and groups articles into stories, one article at a time.
@@ -226,11 +239,12 @@ public struct Engine: Sendable {
             story: 0, time: submission.time, fingerprint: CompactFingerprint(fingerprint), bandKeys: lsh.bandKeys(signature),
             sample: containment.sample(of: fingerprint.set), postingKeys: [], sha256: submission.sha256)
 
-        let judgement: Judgement
+        var judgement: Judgement
         let duplicate: (UInt32, DuplicateMeasure, Double)?
+        var unread: [String] = []
         switch recorded?.verdict {
         case nil:
-            duplicate = nearestDuplicate(sha256: submission.sha256, record: record)
+            duplicate = nearestDuplicate(sha256: submission.sha256, record: record, unread: &unread)
         case let .duplicate(original, measure, similarity)?:
             duplicate = (UInt32(truncatingIfNeeded: original), measure, similarity)
         default:
@@ -277,6 +291,7 @@ public struct Engine: Sendable {
             boilerplate.observe(submission.body, story: record.story)
         }
         remember(number, record)
+        judgement.unreadCandidates = unread
         return judgement
     }
 
@@ -290,7 +305,10 @@ public struct Engine: Sendable {
         frequencies.observe(bag.terms, startsStory: false) { held.weight(of: $0) == nil }
     }
 
-    private func nearestDuplicate(sha256: String, record: ArticleRecord) -> (UInt32, DuplicateMeasure, Double)? {
+    /// The best near-duplicate among the candidates; `unread` gets those whose shingles cannot be read.
+    private func nearestDuplicate(
+        sha256: String, record: ArticleRecord, unread: inout [String]
+    ) -> (UInt32, DuplicateMeasure, Double)? {
         if let original = articlesBySHA[sha256] { return (original, .exact, 1) }
         var candidates = lsh.candidates(for: record.bandKeys)
         candidates.formUnion(containment.candidates(for: record.sample))
@@ -299,7 +317,7 @@ public struct Engine: Sendable {
         let shingles = fingerprint.set
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
-            guard let other = self.fingerprint(of: candidate),
+            guard let other = self.fingerprint(of: candidate, unread: &unread),
                   case let overlap = Overlap(fingerprint, shingles, other, other.set),
                   let (measure, value) = duplicateMeasure(for: overlap)
             else { continue }
@@ -311,9 +329,14 @@ public struct Engine: Sendable {
     }
 
     /// A candidate's shingles, from memory or from the archive.
-    private func fingerprint(of candidate: UInt32) -> Fingerprint? {
+    private func fingerprint(of candidate: UInt32, unread: inout [String]) -> Fingerprint? {
         guard let record = articles[candidate] else { return nil }
-        return (record.fingerprint ?? fingerprintArchive?.fingerprint(ofArticle: Int(candidate)))?.fingerprint
+        if let held = record.fingerprint { return held.fingerprint }
+        switch fingerprintArchive?.fingerprint(ofArticle: Int(candidate)) {
+        case let .found(stored)?: return stored.fingerprint
+        case let .unreadable(reason)?: unread.append(reason); return nil
+        case .notStored?, nil: return nil
+        }
     }
 
     /// Orders duplicate evidence: any Jaccard match above any containment match, then by value.

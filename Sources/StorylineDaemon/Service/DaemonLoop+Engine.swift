@@ -18,7 +18,7 @@ extension DaemonLoop {
                 from the stored articles instead; the next clean stop writes a new one
                 """)
         }
-        engine.fingerprintArchive = store
+        engine.fingerprintArchive = store.fingerprints
         var restored = 0
         var lastReport = ContinuousClock.now
         // A state written before producers' dates were checked may hold an article dated 2100: it is

@@ -299,9 +299,9 @@ final class DaemonLoop {
             }
             judged.append(event)
         }
-        if let failures = store.takeArchiveFailures() {
+        if let last = batch.unreadCandidates.last {
             logger.error("""
-                could not read back the stored shingles of \(failures.count) candidate article(s) (last: \(failures.last)): \
+                could not read back the stored shingles of \(batch.unreadCandidates.count) candidate article(s) (last: \(last)): \
                 they were not compared, so a near-duplicate of them may have been judged as new coverage; \
                 check the state database: sqlite3 \(store.path) 'PRAGMA integrity_check'
                 """)

@@ -58,6 +58,7 @@ extension StateStore.Batch {
         // No date to go by (none given, or one not believed): placed by the engine's clock.
         if prepared.believedPublished == nil { submission.time = engine.placement(ofArrival: submission.time) }
         let result = try engine.judge(submission)
+        unreadCandidates += result.unreadCandidates
         let event = TimelineEvent(seq: seq, time: time, judgement: result,
                                   article: TimelineEvent.Article(result, file: name.description, article, sha256: submission.sha256))
         articles.append(StateStore.ArticleRow(

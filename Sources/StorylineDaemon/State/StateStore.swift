@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import StorylineCore
-import Synchronization
 
-/// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory.
+/// Storyline's durable state: an SQLite database (WAL, synchronous=FULL) under the state directory,
+/// its tables the records of `StateRecords.swift`, its schema the migrations of `StateSchema.swift`.
 ///
 /// It holds every event with its exact timeline line, every article with its judgement and its text,
 /// and the stories, until retention prunes them (`prunableEvents`, `prune`); the numbers handed out
@@ -56,19 +56,20 @@ public final class StateStore: Sendable {
     public struct Batch: Sendable {
         public var events: [EventRow] = []
         public var articles: [ArticleRow] = []
+        /// Candidates whose stored shingles could not be read back while the batch was judged
+        /// (`Judgement.unreadCandidates`): not stored, for the journal.
+        public var unreadCandidates: [String] = []
         public init() {}
     }
 
-    let database: DatabaseQueue
+    let database: any DatabaseWriter
     public let path: String
-    /// Stored shingles that could not be read back since the daemon last asked (`takeArchiveFailures()`).
-    private let archiveFailures = Mutex(ArchiveFailures())
 
-    /// Opens (creating and migrating) the database at `path`.
+    /// Opens (creating and migrating) the database at `path`: WAL, synchronous=FULL, one transaction
+    /// per batch.
     ///
     /// - Throws: GRDB's `DatabaseError` or `SystemCallError`, with the path.
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(5)
@@ -77,117 +78,16 @@ public final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        try self.init(database: DatabaseQueue(path: path, configuration: configuration), path: path)
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE events (
-                    seq INTEGER PRIMARY KEY,
-                    line TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    sha256 TEXT,
-                    disposition TEXT NOT NULL,
-                    moved INTEGER NOT NULL DEFAULT 0
-                );
-                CREATE INDEX events_unmoved ON events(moved) WHERE moved = 0;
-                CREATE TABLE articles (
-                    number INTEGER PRIMARY KEY,
-                    seq INTEGER NOT NULL REFERENCES events(seq),
-                    file TEXT NOT NULL,
-                    sha256 TEXT NOT NULL,
-                    published TEXT,
-                    time INTEGER NOT NULL,
-                    story INTEGER NOT NULL,
-                    verdict TEXT NOT NULL,
-                    duplicate_of INTEGER,
-                    measure TEXT,
-                    similarity REAL,
-                    terms TEXT,
-                    words INTEGER NOT NULL,
-                    title TEXT NOT NULL,
-                    body TEXT NOT NULL
-                );
-                CREATE INDEX articles_time ON articles(time);
-                CREATE INDEX articles_story ON articles(story);
-                CREATE TABLE stories (
-                    id INTEGER PRIMARY KEY,
-                    first_time INTEGER NOT NULL,
-                    last_time INTEGER NOT NULL,
-                    articles INTEGER NOT NULL
-                );
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-                """)
-        }
-        migrator.registerMigration("v2: file names as bytes") { db in
-            // Names need not be UTF-8; the bytes find the file again, `file` stays for people.
-            try db.execute(sql: "ALTER TABLE events ADD COLUMN name BLOB")
-        }
-        migrator.registerMigration("v3: an id for engine snapshots") { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', abs(random()))")
-        }
-        migrator.registerMigration("v4: shingles of each article") { db in
-            // The width, then the shingles' low 32 bits in reading order (`CompactFingerprint`), native
-            // byte order: read back for an arrival's candidates instead of being held in memory.
-            try db.execute(sql: "ALTER TABLE articles ADD COLUMN shingles BLOB")
-        }
-        migrator.registerMigration("v5: counts without a table scan") { db in
-            // The status line's counts at start-up: without these, counting duplicates reads every
-            // article's text (1.3 s at 100,000 articles).
-            try db.execute(sql: """
-                CREATE INDEX articles_duplicates ON articles(number) WHERE verdict = 'duplicate';
-                CREATE INDEX events_rejected ON events(seq) WHERE disposition = 'rejected';
-                """)
-        }
-        migrator.registerMigration("v6: when each event was judged") { db in
-            // The daemon's own clock, for retention: an article's `time` is the producer's `published`,
-            // which is not to be trusted. Rows from before take the `time` of their timeline line (the
-            // batch's read time, the same clock); a line without one counts as judged now.
-            try db.execute(sql: """
-                ALTER TABLE events ADD COLUMN judged_at INTEGER;
-                UPDATE events SET judged_at = COALESCE(
-                    CAST(ROUND((julianday(CASE WHEN json_valid(line) THEN json_extract(line, '$.time') END)
-                        - 2440587.5) * 86400000) AS INTEGER),
-                    CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER));
-                CREATE INDEX events_judged ON events(judged_at);
-                CREATE INDEX articles_seq ON articles(seq);
-                """)
-        }
-        migrator.registerMigration("v6: numbers and totals that outlive retention") { db in
-            // Pruning deletes old rows: the numbers handed out and the status line's totals since the
-            // state began are kept here instead of being counted from the tables.
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO meta (key, value) SELECT 'highest_article', COALESCE(MAX(number), 0) FROM articles;
-                INSERT OR REPLACE INTO meta (key, value) SELECT 'highest_story', COALESCE(MAX(story), 0) FROM articles;
-                INSERT OR REPLACE INTO meta (key, value) SELECT 'total_articles', COUNT(*) FROM articles;
-                INSERT OR REPLACE INTO meta (key, value) SELECT 'total_stories', COUNT(*) FROM stories;
-                INSERT OR REPLACE INTO meta (key, value)
-                    SELECT 'total_duplicates', COUNT(*) FROM articles WHERE verdict = 'duplicate';
-                INSERT OR REPLACE INTO meta (key, value)
-                    SELECT 'total_rejected', COUNT(*) FROM events WHERE disposition = 'rejected';
-                """)
-        }
-        migrator.registerMigration("v7: producer dates not believed") { db in
-            // Articles dated too far past their arrival, judged as published on arrival: counted in STATUS.
-            try db.execute(sql: """
-                ALTER TABLE articles ADD COLUMN future_dated INTEGER NOT NULL DEFAULT 0;
-                CREATE INDEX articles_future_dated ON articles(number) WHERE future_dated = 1;
-                INSERT OR REPLACE INTO meta (key, value) VALUES ('total_future_dated', 0);
-                """)
-        }
-        migrator.registerMigration("v8: which file each event read") { db in
-            // A name is reused, a file is not: only the file that was read is moved under its event.
-            try db.execute(sql: """
-                ALTER TABLE events ADD COLUMN device INTEGER;
-                ALTER TABLE events ADD COLUMN inode INTEGER;
-                ALTER TABLE events ADD COLUMN size INTEGER;
-                ALTER TABLE events ADD COLUMN modified INTEGER;
-                """)
-        }
-        return migrator
+    /// Migrates `database` and keeps it: tests give an in-memory `DatabaseQueue()`.
+    ///
+    /// - Parameter path: where the database is, for messages and for the snapshot beside it.
+    init(database: any DatabaseWriter, path: String) throws {
+        self.database = database
+        self.path = path
+        try Self.migrator.migrate(database)
     }
 
     /// Closes the database on this thread. (Left to deinit, closing happens on a worker thread that
@@ -230,15 +130,13 @@ public final class StateStore: Sendable {
     /// Counts for the status line since the state began.
     public func counts() throws -> Counts {
         try database.read { db in
-            let totals = try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'total_%'")
-                    .map { ($0["key"] as String, $0["value"] as Int) })
+            func total(_ total: StateMeta.Total) throws -> Int { try StateMeta.value(total.rawValue, db) ?? 0 }
             var counts = Counts()
-            counts.articles = totals["total_articles"] ?? 0
-            counts.stories = totals["total_stories"] ?? 0
-            counts.duplicates = totals["total_duplicates"] ?? 0
-            counts.rejected = totals["total_rejected"] ?? 0
-            counts.futureDated = totals["total_future_dated"] ?? 0
+            counts.articles = try total(.articles)
+            counts.stories = try total(.stories)
+            counts.duplicates = try total(.duplicates)
+            counts.rejected = try total(.rejected)
+            counts.futureDated = try total(.futureDated)
             return counts
         }
     }
@@ -249,38 +147,11 @@ public final class StateStore: Sendable {
     ///   measures an event's age by.
     public func commit(_ batch: Batch, judgedAt: Timestamp) throws {
         try database.write { db in
-            for event in batch.events {
-                try db.execute(
-                    sql: """
-                        INSERT INTO events (seq, line, file, name, sha256, disposition, device, inode, size, modified, judged_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [event.seq, event.line, event.file.description, Data(event.file.bytes), event.sha256,
-                                event.disposition.rawValue, event.version.map { Int64(bitPattern: $0.device) },
-                                event.version.map { Int64(bitPattern: $0.inode) }, event.version?.size, event.version?.modified,
-                                judgedAt.millisecondsSinceEpoch])
-            }
+            for event in batch.events { try EventRecord(event, judgedAt: judgedAt).insert(db) }
             try addToTotals(of: batch, db)
             for article in batch.articles {
-                let judgement = article.judgement
-                let stored = StoredVerdict(judgement.verdict)
-                try db.execute(
-                    sql: """
-                        INSERT INTO articles (number, seq, file, sha256, published, time, story, verdict, duplicate_of,
-                            measure, similarity, terms, words, title, body, shingles, future_dated)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [judgement.article, article.seq, article.file, article.sha256, article.published,
-                                article.time.millisecondsSinceEpoch, judgement.story, stored.verdict, stored.duplicateOf,
-                                stored.measure, stored.similarity, stored.terms, judgement.words, article.title, article.body,
-                                article.fingerprint.map(Self.encode), article.futureDated])
-                try db.execute(
-                    sql: """
-                        INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
-                        ON CONFLICT(id) DO UPDATE SET first_time = MIN(first_time, ?2), last_time = MAX(last_time, ?2),
-                            articles = articles + 1
-                        """,
-                    arguments: [judgement.story, article.time.millisecondsSinceEpoch])
+                try ArticleRecord(article).insert(db)
+                try StoryRecord.cover(article.judgement.story, at: article.time.millisecondsSinceEpoch, db)
             }
         }
     }
@@ -295,19 +166,14 @@ public final class StateStore: Sendable {
             case .extended: break
             }
         }
-        let rejected = batch.events.count { $0.disposition == .rejected }
-        let added = ["total_articles": batch.articles.count, "total_stories": stories, "total_duplicates": duplicates,
-                     "total_rejected": rejected, "total_future_dated": batch.articles.count(where: \.futureDated)]
-        for (key, count) in added where count > 0 {
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = value + ?2",
-                           arguments: [key, count])
-        }
-        let highest = ["highest_article": batch.articles.map(\.judgement.article).max(),
-                       "highest_story": batch.articles.map(\.judgement.story).max()]
-        for case let (key, number?) in highest {
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = MAX(value, ?2)",
-                           arguments: [key, number])
-        }
+        let added: [(StateMeta.Total, Int)] = [
+            (.articles, batch.articles.count), (.stories, stories), (.duplicates, duplicates),
+            (.rejected, batch.events.count { $0.disposition == .rejected }),
+            (.futureDated, batch.articles.count(where: \.futureDated)),
+        ]
+        for (total, count) in added where count > 0 { try StateMeta.add(count, to: total, db) }
+        if let article = batch.articles.map(\.judgement.article).max() { try StateMeta.raise(.article, to: article, db) }
+        if let story = batch.articles.map(\.judgement.story).max() { try StateMeta.raise(.story, to: story, db) }
     }
 
     /// Records that the input files of these events have left the inbox.
@@ -321,35 +187,16 @@ public final class StateStore: Sendable {
     /// Events whose input file was not yet moved out of the inbox.
     public func unmovedEvents() throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE moved = 0 ORDER BY seq")
-                .map(Self.eventRow)
+            try EventRecord.fetchAll(db, sql: "SELECT * FROM events WHERE moved = 0 ORDER BY seq").map { try $0.decoded() }
         }
     }
 
     /// Events after `seq`, in order, for appending to the timeline.
     public func events(after seq: Int) throws -> [EventRow] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE seq > ? ORDER BY seq",
-                             arguments: [seq]).map(Self.eventRow)
+            try EventRecord.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [seq])
+                .map { try $0.decoded() }
         }
-    }
-
-    private static let eventColumns = "seq, line, file, name, sha256, disposition, device, inode, size, modified"
-
-    private static func eventRow(_ row: Row) throws -> EventRow {
-        let name: Data? = row["name"]
-        let file = name.map { FileName(bytes: [UInt8]($0)) } ?? FileName(row["file"] as String)
-        var version: FileVersion?
-        if let device: Int64 = row["device"], let inode: Int64 = row["inode"], let size: Int64 = row["size"],
-           let modified: Int64 = row["modified"] {
-            version = FileVersion(device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size, modified: modified)
-        }
-        let stored: String = row["disposition"]
-        guard let disposition = Disposition(rawValue: stored) else {
-            throw StateRowError(seq: row["seq"], "has disposition '\(stored)', which this build does not write")
-        }
-        return EventRow(seq: row["seq"], line: row["line"], file: file, version: version, sha256: row["sha256"],
-                        disposition: disposition)
     }
 
     /// Articles to restore the engine from, in judgement order: those judged after article `after`,
@@ -360,30 +207,19 @@ public final class StateStore: Sendable {
         after: Int? = nil, horizonDays: Double, latest: Timestamp, _ body: (ArticleRow) throws -> Void
     ) throws {
         try database.read { db in
-            let cursor: RowCursor
-            let columns = """
-                number, seq, file, sha256, published, time, story, verdict, duplicate_of, measure, similarity, terms,
-                words, title, body, shingles IS NOT NULL AS stored
-                """
+            let columns = ArticleRecord.restorableColumns
+            let cursor: RecordCursor<ArticleRecord>
             if let after {
-                cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE number > ? ORDER BY number",
-                                             arguments: [after])
+                cursor = try ArticleRecord.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE number > ? ORDER BY number",
+                                                       arguments: [after])
             } else {
                 guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM articles WHERE time <= ?",
                                                       arguments: [latest.millisecondsSinceEpoch]) else { return }
                 let cutoff = newest - Int64(horizonDays * Double(Timestamp.millisecondsPerDay))
-                cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE time >= ? ORDER BY number",
-                                             arguments: [cutoff])
+                cursor = try ArticleRecord.fetchCursor(db, sql: "SELECT \(columns) FROM articles WHERE time >= ? ORDER BY number",
+                                                       arguments: [cutoff])
             }
-            while let row = try cursor.next() {
-                let stored = StoredVerdict(verdict: row["verdict"], duplicateOf: row["duplicate_of"], measure: row["measure"],
-                                           similarity: row["similarity"], terms: row["terms"])
-                let verdict = try stored.decoded(article: row["number"])
-                let judgement = Judgement(article: row["number"], story: row["story"], words: row["words"], verdict: verdict)
-                try body(ArticleRow(judgement: judgement, seq: row["seq"], file: row["file"], sha256: row["sha256"],
-                                    published: row["published"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
-                                    title: row["title"], body: row["body"], hasFingerprint: row["stored"]))
-            }
+            while let record = try cursor.next() { try body(record.decoded()) }
         }
     }
 }
@@ -411,127 +247,32 @@ extension StateStore {
     /// The engine snapshot beside the database.
     public var snapshotPath: String { (path as NSString).deletingLastPathComponent + "/engine.snapshot" }
 
-    /// Writes the engine's indexes beside the database (`engine.snapshot`, replaced atomically), so that
-    /// the next start loads them and re-derives only the articles judged after, instead of every
-    /// article within the horizon.
+    /// Writes the engine's indexes to the snapshot beside the database (`EngineSnapshotFile`).
     ///
     /// Call it only when every article the engine has judged is committed. `progress` is called after
     /// each piece written (a few MiB), for the watchdog.
     public func saveSnapshot(of engine: Engine, progress: @escaping () -> Void = {}) throws {
-        let header = try snapshotHeader(lastArticle: engine.lastArticle)
-        let temporary = snapshotPath + ".tmp"
-        let descriptor = try Syscalls.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        defer { Syscalls.close(descriptor) }
-        try Array((header + "\n").utf8).withUnsafeBytes { try Syscalls.writeAll(descriptor, $0, path: temporary) }
-        try engine.writeSnapshot { bytes in
-            try Syscalls.writeAll(descriptor, bytes, path: temporary)
-            progress()
-        }
-        try Syscalls.synchronize(descriptor, path: temporary)
-        try Syscalls.rename(temporary, snapshotPath)
-        try Syscalls.synchronizeDirectory((path as NSString).deletingLastPathComponent)
+        try EngineSnapshotFile(path: snapshotPath)
+            .write(engine, header: try snapshotHeader(lastArticle: engine.lastArticle), progress: progress)
     }
 
-    /// The engine as the snapshot left it, or nil when there is none.
+    /// The engine as the snapshot beside the database left it, or nil when there is none.
     ///
-    /// - Throws: `SnapshotError` when the snapshot cannot be used: damaged, written by another format
-    ///   or with other engine settings, or not of this database (another database, or a database
-    ///   older than the snapshot, as after restoring a backup).
+    /// - Throws: `SnapshotError` when it is not of this database, or cannot be used.
     public func loadSnapshot(configuration: EngineConfiguration) throws -> Engine? {
-        try Syscalls.withMappedFile(snapshotPath) { bytes throws(SnapshotError) -> Engine in
-            guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")), newline < 256 else {
-                throw SnapshotError("\(snapshotPath) does not start with a Storyline snapshot header")
-            }
-            let header = String(decoding: bytes[..<newline], as: UTF8.self)
-            let fields = header.split(separator: " ")
-            guard fields.count >= 3, let lastArticle = Int(fields[2]) else {
-                throw SnapshotError("\(snapshotPath) does not start with a Storyline snapshot header")
-            }
-            let expected: String
-            do { expected = try snapshotHeader(lastArticle: lastArticle) } catch {
-                throw SnapshotError("cannot read the database to check the snapshot: \(error)")
-            }
-            guard header == expected else {
-                throw SnapshotError("the snapshot (\(header)) is not of this database (\(expected))")
-            }
-            let engine = try Engine(configuration: configuration, snapshot: UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
-            guard engine.lastArticle == lastArticle else {
-                throw SnapshotError("the snapshot's header names article \(lastArticle), its engine \(engine.lastArticle)")
-            }
-            return engine
-        }
+        try EngineSnapshotFile(path: snapshotPath).read(configuration: configuration, expectedHeader: snapshotHeader(lastArticle:))
     }
 
     /// What identifies the state a snapshot was taken of: the database's id, and the last article
     /// judged with its SHA-256 (a snapshot of a later state does not match an older database).
-    private func snapshotHeader(lastArticle: Int) throws -> String {
+    func snapshotHeader(lastArticle: Int) throws -> String {
         try database.read { db in
-            let id = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state_id'") ?? 0
+            let id = try StateMeta.value(StateMeta.stateID, db) ?? 0
             let sha256 = try String.fetchOne(db, sql: "SELECT sha256 FROM articles WHERE number = ?", arguments: [lastArticle])
             return "storyline-snapshot \(id) \(lastArticle) \(sha256 ?? "-")"
         }
     }
-}
 
-/// Candidates whose stored shingles could not be read back: the engine skipped them, so a
-/// near-duplicate of one of them may have been judged as new coverage.
-public struct ArchiveFailures: Sendable, Hashable {
-    public var count = 0
-    /// What went wrong the last time, naming the article.
-    public var last = ""
-}
-
-extension StateStore: FingerprintArchive {
-    /// The shingles stored for article `number`; nil for an article stored without them (by a build
-    /// that kept them only in memory), which the engine then skips. A read that fails, or stored bytes
-    /// that are not shingles, also give nil, and are counted for `takeArchiveFailures()`: the engine
-    /// core cannot log, the daemon can.
-    public func fingerprint(ofArticle number: Int) -> CompactFingerprint? {
-        let blob: Data?
-        do {
-            blob = try database.read { db in
-                try Data.fetchOne(db, sql: "SELECT shingles FROM articles WHERE number = ?", arguments: [number])
-            }
-        } catch {
-            recordArchiveFailure("article a\(number): \(error)")
-            return nil
-        }
-        guard let blob else { return nil }
-        guard let fingerprint = Self.decode(blob) else {
-            recordArchiveFailure("article a\(number): its \(blob.count) bytes of stored shingles cannot be decoded")
-            return nil
-        }
-        return fingerprint
-    }
-
-    /// The failed reads since the last call, if any; counting starts afresh.
-    public func takeArchiveFailures() -> ArchiveFailures? {
-        archiveFailures.withLock { failures in
-            defer { failures = ArchiveFailures() }
-            return failures.count > 0 ? failures : nil
-        }
-    }
-
-    private func recordArchiveFailure(_ description: String) {
-        archiveFailures.withLock { failures in
-            failures.count += 1
-            failures.last = description
-        }
-    }
-
-    static func encode(_ fingerprint: CompactFingerprint) -> Data {
-        var data = Data(capacity: 4 * (fingerprint.sequence.count + 1))
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: fingerprint.width)) { data.append(contentsOf: $0) }
-        fingerprint.sequence.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
-    }
-
-    static func decode(_ data: Data) -> CompactFingerprint? {
-        guard data.count >= 4, data.count % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { bytes in
-            let width = Int(bytes.loadUnaligned(as: UInt32.self))
-            let sequence = (1..<bytes.count / 4).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self) }
-            return CompactFingerprint(sequence: sequence, width: width)
-        }
-    }
+    /// Where the engine reads back the shingles of the articles it released.
+    public var fingerprints: any FingerprintArchive { StoredFingerprints(database: database) }
 }
