@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         // A deterministic, generated news corpus: no article text is stored in the repository.
-        .target(name: "NewsCorpus"),
+        .target(name: "NewsCorpus", dependencies: [.product(name: "StorylineCore", package: "Storyline")]),
         // The same pass with nothing else in the process, for profilers: `swift run -c release engine-profile`.
         .executableTarget(
             name: "engine-profile",

@@ -90,25 +90,18 @@ final class ReconcilerFixture {
         #expect(reconciler.writtenSeq == 2 && reconciler.committedSeq == 2)
     }
 
-    @Test func aTimelineAheadOfTheStateStopsTheStart() throws {
+    /// A timeline whose last line the state did not write: one ahead of it (a backup restored), or one
+    /// of another state at a seq it has.
+    @Test(arguments: [(7, "reaches seq 7 but the state"), (1, "is not this state's")])
+    func aTimelineThatIsNotTheStatesStopsTheStartUntouched(seq: Int, message: String) throws {
         let fixture = try ReconcilerFixture()
         try fixture.commit([("a.txt", ReconcilerFixture.article(1))])
-        let line = #"{"seq":7,"time":"2027-01-15T08:00:00.000Z","event":"rejected","file":"x","code":"empty","reason":"r"}"#
+        let line = #"{"seq":\#(seq),"time":"2027-01-15T08:00:00.000Z","event":"rejected","file":"x","code":"empty","reason":"r"}"#
         try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: fixture.timelinePath))
 
         let error = try #require(throws: DaemonError.self) { try fixture.reconciler().repairTimelineAtStart() }
-        #expect(error.message.contains("reaches seq 7 but the state"))
-        #expect(try fixture.timelineSeqs == [7], "the timeline is left as it was")
-    }
-
-    @Test func anotherStatesTimelineStopsTheStart() throws {
-        let fixture = try ReconcilerFixture()
-        try fixture.commit([("a.txt", ReconcilerFixture.article(1))])
-        let line = #"{"seq":1,"time":"2027-01-15T08:00:00.000Z","event":"rejected","file":"x","code":"empty","reason":"r"}"#
-        try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: fixture.timelinePath))
-
-        let error = try #require(throws: DaemonError.self) { try fixture.reconciler().repairTimelineAtStart() }
-        #expect(error.message.contains("is not this state's"))
+        #expect(error.message.contains(message))
+        #expect(try fixture.timelineSeqs == [seq], "the timeline is left as it was")
     }
 
     @Test func committedFilesMoveOnlyOnceTheirLinesAreWritten() throws {

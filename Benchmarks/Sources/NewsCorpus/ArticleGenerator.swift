@@ -1,3 +1,5 @@
+import StorylineCore
+
 /// Writes news-like English articles from a fixed seed: the same seed gives the same articles, byte for
 /// byte, on every machine.
 ///
@@ -197,7 +199,7 @@ public struct ArticleGenerator: Sendable {
         let magnitude = random.number(in: 2...7)
         var limit = 1
         for _ in 0..<magnitude { limit *= 10 }
-        return Self.grouped(random.number(in: limit / 10...limit - 1))
+        return DigitGrouping.grouped(random.number(in: limit / 10...limit - 1))
     }
 
     private mutating func percentage() -> String {
@@ -209,17 +211,7 @@ public struct ArticleGenerator: Sendable {
         if random.chance(0.5) {
             return "\(currency)\(random.number(in: 1...99)).\(random.below(10)) billion"
         }
-        return "\(currency)\(Self.grouped(random.number(in: 10...950))) million"
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return result
+        return "\(currency)\(DigitGrouping.grouped(random.number(in: 10...950))) million"
     }
 }
 

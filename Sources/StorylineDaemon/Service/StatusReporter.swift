@@ -74,17 +74,8 @@ struct StatusReporter {
             + futureDated + "backlog \(Self.grouped(backlog))"
     }
 
-    /// 1204 as "1,204". (Foundation's `formatted()` starts a worker thread that the sandbox refuses a
-    /// priority to.)
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return result
-    }
+    /// 1204 as "1,204".
+    static func grouped(_ value: Int) -> String { DigitGrouping.grouped(value) }
 
     /// A duration in milliseconds to two decimals, for the journal.
     static func milliseconds(_ duration: Duration) -> String {

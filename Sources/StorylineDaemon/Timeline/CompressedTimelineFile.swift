@@ -9,19 +9,13 @@ import Glibc
 /// the same program decompresses. It reads from a descriptor opened when the copies were listed, so a
 /// rotation that renames the copy meanwhile does not matter. A compressed copy is complete: logrotate
 /// compresses a copy only once the writer has left it (`delaycompress`).
-final class CompressedTimelineFile {
-
-    private let opened: OpenedFile
-    var path: String { opened.path }
-    var identity: FileIdentity { opened.identity }
-    private var descriptor: Int32 { opened.descriptor }
+final class CompressedTimelineFile: OpenedTimelineFile {
+    let opened: OpenedFile
 
     /// Takes ownership of `descriptor`, open for reading on `path`.
     init(descriptor: Int32, path: String) throws(SystemCallError) {
         opened = try OpenedFile(descriptor: descriptor, path: path)
     }
-
-    func close() { opened.close() }
 
     /// The gzip program on `PATH` (or in /usr/bin, /bin), or nil when it is not installed.
     static let gzipProgram: String? = {

@@ -9,22 +9,17 @@ import Glibc
 /// lines move the read position: a line still being written is read again, complete, on the next drain.
 /// A file that became shorter than that position was truncated (copytruncate) and is read again from
 /// its start; the reader drops the lines it has already seen by their seq.
-final class TimelineFile {
+final class TimelineFile: OpenedTimelineFile {
     /// The offset just after the last whole line handed out.
     private(set) var position = 0
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
-    private let opened: OpenedFile
-    var path: String { opened.path }
-    var identity: FileIdentity { opened.identity }
-    private var descriptor: Int32 { opened.descriptor }
+    let opened: OpenedFile
 
     /// Takes ownership of `descriptor`, open for reading on `path`.
     init(descriptor: Int32, path: String) throws(SystemCallError) {
         opened = try OpenedFile(descriptor: descriptor, path: path)
     }
-
-    func close() { opened.close() }
 
     var size: Int {
         get throws(SystemCallError) { Int(try Syscalls.fileStatus(descriptor, path: path).st_size) }
@@ -71,6 +66,19 @@ final class TimelineFile {
         }
         return TimelineFileSeqs(first: TimelineLine.seq(of: head[0..<firstNewline]), last: last)
     }
+}
+
+/// A timeline file the follower reads through the descriptor it was opened with, whatever happens to
+/// its name since.
+protocol OpenedTimelineFile: AnyObject {
+    var opened: OpenedFile { get }
+}
+
+extension OpenedTimelineFile {
+    var path: String { opened.path }
+    var identity: FileIdentity { opened.identity }
+    var descriptor: Int32 { opened.descriptor }
+    func close() { opened.close() }
 }
 
 /// A descriptor open for reading, owned: its path, the identity of the file, closed once.
