@@ -92,8 +92,9 @@ class DaemonProcess:
     def stop_or_kill(self, timeout: float) -> int:
         """SIGTERM if it runs, SIGKILL if it is still running at `timeout`; its exit status."""
         if self.running():
+            self.send(signal.SIGTERM)
             try:
-                return self.stop(timeout)
+                return self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
         return self.process.wait()
