@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import support
+from storyline_harness.timeline import file_bytes
 from support import timeline_files
 from daemon_support import (  # noqa: F401
     PROCESS_TIMEOUT_SECONDS, Corpus, Daemon, DaemonPaths, daemons, drop_maildir, file_of, make_corpus, paths,
@@ -83,11 +84,6 @@ class Rotator:
 
 
 # --- Reading a rotated timeline ----------------------------------------------------------------------------
-def file_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
-
-
 def live_lines(timeline: Path) -> list[bytes]:
     """The whole lines in the live file now."""
     try:

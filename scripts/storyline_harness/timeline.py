@@ -19,8 +19,8 @@ def complete_lines(timeline: Path) -> list[dict]:
         data = timeline.read_bytes()
     except FileNotFoundError:
         return []
-    whole = data[: data.rfind(b"\n") + 1]
-    return [json.loads(line) for line in whole.decode("utf-8").splitlines()]
+    # Split at LF only: a line is LF-terminated, and a JSON string may hold U+2028 or NEL unescaped.
+    return [json.loads(line.decode("utf-8")) for line in data.split(b"\n")[:-1]]
 
 
 def file_bytes(path: Path) -> bytes:
