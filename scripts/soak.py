@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Benchmarks" / "EndToEnd"))
 sys.path.insert(0, str(ROOT / "scripts"))  # storyline_harness
 import corpus  # noqa: E402
-from storyline_harness import docs, proc  # noqa: E402
+from storyline_harness import docs, logrotate, proc  # noqa: E402
 from storyline_harness.archive import archive_name  # noqa: E402
 from storyline_harness.daemon import DaemonFailed, DaemonProcess  # noqa: E402
 from storyline_harness.service_manager import NotifyListener  # noqa: E402
@@ -113,9 +113,6 @@ FD_TOLERANCE = 2
 RATE_TOLERANCE = 0.97
 SEED = 20261122
 
-SHIPPED_LOGROTATE = ROOT / "deploy" / "logrotate.d" / "storyline"
-SHIPPED_TIMELINE = "/var/lib/storyline/timeline.jsonl"
-SHIPPED_RELOAD = "systemctl reload storyline >/dev/null 2>&1 || true"
 BEGIN_MARK, END_MARK = "<!-- soak:begin -->", "<!-- soak:end -->"
 
 
@@ -162,7 +159,7 @@ def parse_arguments() -> argparse.Namespace:
         parser.error(f"--binary {arguments.binary} is not an executable file: build it with `make release`")
     if arguments.seconds < 20 or arguments.rate <= 0:
         parser.error("--seconds must be at least 20 and --rate positive")
-    if shutil.which("logrotate", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None:
+    if logrotate.find_logrotate() is None:
         parser.error("logrotate is not installed: apt-get install logrotate (make deps does)")
     return arguments
 
@@ -398,21 +395,17 @@ class Rotator:
     manager only reloads a running service)."""
 
     def __init__(self, paths: Paths, expected_rotations: int) -> None:
-        text = SHIPPED_LOGROTATE.read_text()
-        if text.count(SHIPPED_TIMELINE) != 1 or SHIPPED_RELOAD not in text:
-            raise SystemExit(f"{SHIPPED_LOGROTATE} no longer rotates {SHIPPED_TIMELINE} with `{SHIPPED_RELOAD}`: "
-                             "update scripts/soak.py")
         reload = f'kill -HUP "$(cat {paths.pidfile})" >/dev/null 2>&1 || true'
-        text = text.replace(SHIPPED_TIMELINE, f'"{paths.timeline}"').replace(SHIPPED_RELOAD, reload)
+        try:
+            text = logrotate.aimed_config(paths.timeline, reload)
+        except ValueError as error:
+            raise SystemExit(f"{error}: update scripts/soak.py") from None
         # Keep every copy of this run, so the check can read every line (30 would do for 15 minutes).
         text = re.sub(r"^(\s*rotate\s+)(\d+)", lambda m: m.group(1) + str(max(int(m.group(2)), expected_rotations + 5)),
                       text, count=1, flags=re.MULTILINE)
-        self.config = paths.root / "logrotate.conf"
-        self.config.write_text(text)
-        self.config.chmod(0o644)
-        self.state = paths.root / "logrotate.state"
+        self.config, self.state = logrotate.write_config(paths.root, text)
         self.timeline = paths.timeline
-        self.program = shutil.which("logrotate", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+        self.program = logrotate.find_logrotate()
         self.runs = self.rotations = self.failures = 0
         self.failure_text = ""
 
