@@ -473,7 +473,7 @@ def fill_state(fill_binary: Path, work: Path, articles: int, probe: int) -> dict
     seconds = time.monotonic() - started
     (work / "state-fill.log").write_text("\n".join(output) + "\n")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"state-fill failed:\n" + "\n".join(output[-20:]))
+        raise SystemExit("state-fill failed:\n" + "\n".join(output[-20:]))
     summary = next((line for line in output if " articles/s; " in line), "")
     figures = {"articles": articles, "seconds": seconds, "articles_per_s": articles / seconds,
                "max_rss_kib": usage.ru_maxrss, "summary": summary, "output": output[-4:]}

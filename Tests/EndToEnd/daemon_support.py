@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import storyline_harness.service_manager
 import support
+from storyline_harness import service_manager
 from storyline_harness.daemon import DaemonFailed, DaemonProcess
 from storyline_harness.service_manager import Notification, has  # noqa: F401 (re-exported for the tests)
 from storyline_harness.timeline import complete_lines, file_of  # noqa: F401 (re-exported for the tests)
@@ -48,7 +48,7 @@ def wait_until(condition: Callable[[], object], timeout: float, describe: str | 
 
 # --- The fake service manager ----------------------------------------------------------------------------
 
-class NotifyListener(storyline_harness.service_manager.NotifyListener):
+class NotifyListener(service_manager.NotifyListener):
     """The harness's listener, with a wait that fails the test."""
 
     def wait_for(self, predicate: Callable[[Notification], bool], describe: str, start: int = 0,
