@@ -11,11 +11,12 @@ a backlog in `published` order (then name), so on a dated set both give the same
 Usage: scripts/eval_daemon.py [--backfill] BINARY ARTICLES_DIR ORDER_FILE TIMELINE
 """
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # storyline_harness
+from storyline_harness.daemon import DaemonProcess  # noqa: E402
 
 LINE_TIMEOUT = 30.0
 
@@ -29,33 +30,28 @@ def run(binary, feed, timeline, backfill=False):
             for name, data in feed:
                 with open(os.path.join(inbox, name), "wb") as f:
                     f.write(data)
-        log_path = os.path.join(work, "daemon.log")
-        with open(log_path, "wb") as log:
-            daemon = subprocess.Popen(
-                [binary, "run", "--inbox", inbox, "--state", os.path.join(work, "state"), "--timeline", timeline],
-                stdout=log, stderr=subprocess.STDOUT)
+        daemon = DaemonProcess(binary, inbox, os.path.join(work, "state"), timeline, os.path.join(work, "daemon.log"))
         try:
-            wait_for(lambda: "watching " in read(log_path), daemon, log_path, "the daemon to start")
+            wait_for(lambda: "watching " in daemon.log(), daemon, "the daemon to start")
             if backfill:
-                wait_for(lambda: count_lines(timeline) >= len(feed), daemon, log_path, "the backfill's lines",
+                wait_for(lambda: count_lines(timeline) >= len(feed), daemon, "the backfill's lines",
                          timeout=LINE_TIMEOUT + len(feed) / 100)
             else:
-                feed_one_by_one(feed, inbox, timeline, daemon, log_path)
+                feed_one_by_one(feed, inbox, timeline, daemon)
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            code = daemon.wait(timeout=60)
+            code = daemon.stop(timeout=60)
         if code != 0:
-            sys.exit(f"eval: storyline run exited with {code}:\n{read(log_path)[-2000:]}")
+            sys.exit(f"eval: storyline run exited with {code}:\n{daemon.log()[-2000:]}")
 
 
-def feed_one_by_one(feed, inbox, timeline, daemon, log_path):
+def feed_one_by_one(feed, inbox, timeline, daemon):
     with open(timeline, "rb") as lines:
         for name, data in feed:
             staged = os.path.join(inbox, "." + name)
             with open(staged, "wb") as f:
                 f.write(data)
             os.rename(staged, os.path.join(inbox, name))
-            wait_for(lambda: lines.read().count(b"\n") > 0, daemon, log_path, f"the line of {name}")
+            wait_for(lambda: lines.read().count(b"\n") > 0, daemon, f"the line of {name}")
 
 
 def count_lines(path):
@@ -63,27 +59,27 @@ def count_lines(path):
         return f.read().count(b"\n")
 
 
-def wait_for(condition, daemon, log_path, what, timeout=LINE_TIMEOUT):
+def wait_for(condition, daemon, what, timeout=LINE_TIMEOUT):
     deadline = time.monotonic() + timeout
     while not condition():
-        if daemon.poll() is not None:
-            sys.exit(f"eval: storyline run exited with {daemon.returncode} while waiting for {what}:\n"
-                     f"{read(log_path)[-2000:]}")
+        if not daemon.running():
+            sys.exit(f"eval: storyline run exited with {daemon.process.returncode} while waiting for {what}:\n"
+                     f"{daemon.log()[-2000:]}")
         if time.monotonic() > deadline:
-            sys.exit(f"eval: no progress in {timeout:.0f} s waiting for {what}:\n{read(log_path)[-2000:]}")
+            sys.exit(f"eval: no progress in {timeout:.0f} s waiting for {what}:\n{daemon.log()[-2000:]}")
         time.sleep(0.0002)
-
-
-def read(path):
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return f.read()
 
 
 def main():
     arguments = sys.argv[1:]
+    if {"-h", "--help"} & set(arguments):
+        print(__doc__.strip())
+        return
     backfill = "--backfill" in arguments
     if backfill:
         arguments.remove("--backfill")
+    if len(arguments) < 4:
+        sys.exit(__doc__.strip().splitlines()[-1])
     binary, articles, order, timeline = arguments[:4]
     with open(order, encoding="utf-8") as f:
         names = [line.strip() for line in f if line.strip()]

@@ -41,7 +41,6 @@ import argparse
 import collections
 import contextlib
 import datetime
-import gzip
 import hashlib
 import json
 import multiprocessing
@@ -51,9 +50,7 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
@@ -64,9 +61,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Benchmarks" / "EndToEnd"))
-sys.path.insert(0, str(ROOT / "Tests" / "EndToEnd"))
+sys.path.insert(0, str(ROOT / "scripts"))  # storyline_harness
 import corpus  # noqa: E402
-from support import archive_name, timeline_files  # noqa: E402
+from storyline_harness import docs, logrotate, proc  # noqa: E402
+from storyline_harness.archive import archive_name  # noqa: E402
+from storyline_harness.daemon import DaemonFailed, DaemonProcess  # noqa: E402
+from storyline_harness.service_manager import NotifyListener  # noqa: E402
+from storyline_harness.timeline import file_bytes, file_of, timeline_files  # noqa: E402
 
 RELOAD_EVERY = 10.0
 ROTATE_EVERY = 30.0
@@ -112,11 +113,6 @@ FD_TOLERANCE = 2
 RATE_TOLERANCE = 0.97
 SEED = 20261122
 
-MANAGER_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
-                     "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")
-SHIPPED_LOGROTATE = ROOT / "deploy" / "logrotate.d" / "storyline"
-SHIPPED_TIMELINE = "/var/lib/storyline/timeline.jsonl"
-SHIPPED_RELOAD = "systemctl reload storyline >/dev/null 2>&1 || true"
 BEGIN_MARK, END_MARK = "<!-- soak:begin -->", "<!-- soak:end -->"
 
 
@@ -163,7 +159,7 @@ def parse_arguments() -> argparse.Namespace:
         parser.error(f"--binary {arguments.binary} is not an executable file: build it with `make release`")
     if arguments.seconds < 20 or arguments.rate <= 0:
         parser.error("--seconds must be at least 20 and --rate positive")
-    if shutil.which("logrotate", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None:
+    if logrotate.find_logrotate() is None:
         parser.error("logrotate is not installed: apt-get install logrotate (make deps does)")
     return arguments
 
@@ -313,79 +309,6 @@ class Producer(threading.Thread):
         return self.count / max(self.last_write - self.start_time, 1e-9)
 
 
-# --- The fake service manager ----------------------------------------------------------------------------------
-
-@dataclass
-class Messages:
-    """What one pid sent to NOTIFY_SOCKET."""
-    ready_at: float | None = None
-    readies: int = 0
-    reloading: int = 0
-    stopping: int = 0
-    watchdog: list[float] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
-
-
-class ServiceManager:
-    """An AF_UNIX datagram socket read by a thread; like systemd it learns each sender's pid from
-    SO_PASSCRED, so messages are attributed to the right daemon lifetime even around a kill."""
-
-    def __init__(self) -> None:
-        self.directory = tempfile.mkdtemp(prefix="sl-soak-notify-")  # short: a socket path holds 107 bytes
-        self.path = os.path.join(self.directory, "notify.sock")
-        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.socket.bind(self.path)
-        self.socket.settimeout(0.1)
-        self.by_pid: dict[int, Messages] = collections.defaultdict(Messages)
-        self.lock = threading.Lock()
-        self.closed = threading.Event()
-        self.thread = threading.Thread(target=self._receive, name="service-manager", daemon=True)
-        self.thread.start()
-
-    def _receive(self) -> None:
-        credentials_size = socket.CMSG_SPACE(struct.calcsize("3i"))
-        while not self.closed.is_set():
-            try:
-                data, ancillary, _, _ = self.socket.recvmsg(65536, credentials_size)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            now = time.monotonic()
-            pid = next((struct.unpack("3i", payload[:12])[0] for level, kind, payload in ancillary
-                        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), 0)
-            self._record(pid, now, data.decode("utf-8", "replace"))
-
-    def _record(self, pid: int, now: float, text: str) -> None:
-        with self.lock:
-            messages = self.by_pid[pid]
-            for line in text.split("\n"):
-                key, _, value = line.partition("=")
-                if key == "READY" and value == "1":
-                    messages.readies += 1
-                    messages.ready_at = messages.ready_at or now
-                elif key == "STATUS":
-                    messages.statuses.append(value)
-                elif key == "WATCHDOG" and value == "1":
-                    messages.watchdog.append(now)
-                elif key == "RELOADING" and value == "1":
-                    messages.reloading += 1
-                elif key == "STOPPING" and value == "1":
-                    messages.stopping += 1
-
-    def messages(self, pid: int) -> Messages:
-        with self.lock:
-            return self.by_pid[pid]
-
-    def close(self) -> None:
-        self.closed.set()
-        self.thread.join(2)
-        self.socket.close()
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
 # --- The work directory and the daemon ---------------------------------------------------------------------------
 
 class Paths:
@@ -429,8 +352,7 @@ class Sample:
 class Lifetime:
     """One daemon process, from its start to its kill or its stop."""
     number: int
-    process: subprocess.Popen
-    log_path: Path
+    daemon: DaemonProcess
     started: float
     ready_at: float | None = None
     ended: float | None = None
@@ -443,38 +365,26 @@ class Lifetime:
     samples: list[Sample] = field(default_factory=list)
 
     @property
+    def process(self) -> subprocess.Popen:
+        return self.daemon.process
+
+    @property
     def pid(self) -> int:
-        return self.process.pid
+        return self.daemon.pid
 
 
-def start_daemon(binary: Path, paths: Paths, manager: ServiceManager, number: int) -> Lifetime:
-    """Starts `storyline run` with NOTIFY_SOCKET and a watchdog: the shell exports its own pid as
-    WATCHDOG_PID and then becomes the daemon, so the pid sd_watchdog_enabled() checks is the daemon's."""
-    command = ["/bin/sh", "-c", 'export WATCHDOG_PID=$$; exec "$@"', "sh", str(binary), "run",
-               "--inbox", str(paths.inbox), "--state", str(paths.state), "--timeline", str(paths.timeline)]
-    environment = {key: value for key, value in os.environ.items() if key not in MANAGER_VARIABLES}
-    environment.update(NOTIFY_SOCKET=manager.path, WATCHDOG_USEC=str(WATCHDOG_USEC))
-    log_path = paths.root / "logs" / f"daemon-{number}.log"
-    with open(log_path, "wb") as output:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                   env=environment)
-    return Lifetime(number, process, log_path, time.monotonic())
+def start_daemon(binary: Path, paths: Paths, manager: NotifyListener, number: int) -> Lifetime:
+    """Starts `storyline run` with NOTIFY_SOCKET and a watchdog."""
+    daemon = DaemonProcess(binary, paths.inbox, paths.state, paths.timeline, paths.root / "logs" / f"daemon-{number}.log",
+                           listener=manager, watchdog_usec=WATCHDOG_USEC)
+    return Lifetime(number, daemon, time.monotonic())
 
 
-def wait_ready(lifetime: Lifetime, manager: ServiceManager) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while (ready_at := manager.messages(lifetime.pid).ready_at) is None:
-        if lifetime.process.poll() is not None:
-            raise SoakAborted(f"daemon {lifetime.number} exited with {lifetime.process.returncode} before READY=1; "
-                              f"log:\n{tail(lifetime.log_path)}")
-        if time.monotonic() > deadline:
-            raise SoakAborted(f"daemon {lifetime.number} sent no READY=1 within {READY_TIMEOUT_SECONDS:g} s")
-        time.sleep(0.01)
-    lifetime.ready_at = ready_at
-
-
-def tail(path: Path, size: int = 3000) -> str:
-    return path.read_bytes()[-size:].decode("utf-8", "replace")
+def wait_ready(lifetime: Lifetime) -> None:
+    try:
+        lifetime.ready_at = lifetime.daemon.wait_ready(READY_TIMEOUT_SECONDS).received
+    except DaemonFailed as error:
+        raise SoakAborted(f"daemon {lifetime.number}: {error}") from None
 
 
 # --- logrotate ------------------------------------------------------------------------------------------------
@@ -485,21 +395,17 @@ class Rotator:
     manager only reloads a running service)."""
 
     def __init__(self, paths: Paths, expected_rotations: int) -> None:
-        text = SHIPPED_LOGROTATE.read_text()
-        if text.count(SHIPPED_TIMELINE) != 1 or SHIPPED_RELOAD not in text:
-            raise SystemExit(f"{SHIPPED_LOGROTATE} no longer rotates {SHIPPED_TIMELINE} with `{SHIPPED_RELOAD}`: "
-                             "update scripts/soak.py")
         reload = f'kill -HUP "$(cat {paths.pidfile})" >/dev/null 2>&1 || true'
-        text = text.replace(SHIPPED_TIMELINE, f'"{paths.timeline}"').replace(SHIPPED_RELOAD, reload)
+        try:
+            text = logrotate.aimed_config(paths.timeline, reload)
+        except ValueError as error:
+            raise SystemExit(f"{error}: update scripts/soak.py") from None
         # Keep every copy of this run, so the check can read every line (30 would do for 15 minutes).
         text = re.sub(r"^(\s*rotate\s+)(\d+)", lambda m: m.group(1) + str(max(int(m.group(2)), expected_rotations + 5)),
                       text, count=1, flags=re.MULTILINE)
-        self.config = paths.root / "logrotate.conf"
-        self.config.write_text(text)
-        self.config.chmod(0o644)
-        self.state = paths.root / "logrotate.state"
+        self.config, self.state = logrotate.write_config(paths.root, text)
         self.timeline = paths.timeline
-        self.program = shutil.which("logrotate", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+        self.program = logrotate.find_logrotate()
         self.runs = self.rotations = self.failures = 0
         self.failure_text = ""
 
@@ -524,11 +430,6 @@ def inode(path: Path) -> int | None:
 
 # --- Reading the timeline ---------------------------------------------------------------------------------------
 
-def file_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
-
-
 def last_seq(timeline: Path) -> int:
     """The seq of the last whole line, in the live file or else in `.1` (0 when there is none): a cheap
     progress figure for the samples; the checks read every line."""
@@ -549,26 +450,12 @@ def last_seq(timeline: Path) -> int:
     return 0
 
 
-def file_of(event: dict) -> str:
-    return event["file"] if event.get("event") == "rejected" else event["article"]["file"]
-
-
 # --- Sampling ---------------------------------------------------------------------------------------------------
-
-def proc_status(pid: int) -> dict[str, int]:
-    fields = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0])
-    return fields
-
 
 def take_sample(lifetime: Lifetime, paths: Paths, producer: Producer | None, t0: float, reason: str) -> Sample | None:
     try:
-        memory = proc_status(lifetime.pid)
-        fds = len(os.listdir(f"/proc/{lifetime.pid}/fd"))
+        memory = proc.status(lifetime.pid)
+        fds = proc.open_fds(lifetime.pid)
     except (FileNotFoundError, ProcessLookupError):
         return None
     state_bytes = sum(path.stat().st_size for path in paths.state.glob("state.sqlite*") if path.is_file())
@@ -602,7 +489,7 @@ class Run:
     unexpected_exits: list[str] = field(default_factory=list)
 
 
-def soak(binary: Path, run: Run, manager: ServiceManager) -> None:
+def soak(binary: Path, run: Run, manager: NotifyListener) -> None:
     """Starts the daemon and the stream, then drives the schedule until the stream ends and the daemon
     has drained the inbox; stops it with SIGTERM."""
     schedule, paths = run.schedule, run.paths
@@ -641,7 +528,7 @@ def wait_for_generator(queue, wanted: int = 40) -> None:
         time.sleep(0.1)
 
 
-def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
+def drive(binary: Path, run: Run, manager: NotifyListener) -> None:
     """The schedule: a sample every SAMPLE_EVERY s, a reload, a rotation, a kill and restart. Actions due
     at the same moment run in that order, so a kill can follow a rotation's SIGHUP at once."""
     schedule = run.schedule
@@ -654,7 +541,7 @@ def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
         lifetime = run.lifetimes[-1]
         if lifetime.process.poll() is not None:
             raise SoakAborted(f"daemon {lifetime.number} exited on its own with {lifetime.process.returncode}; "
-                              f"log:\n{tail(lifetime.log_path)}")
+                              f"log:\n{lifetime.daemon.log_tail()}")
         now = time.monotonic()
         if now >= run.stream_end:
             return
@@ -670,7 +557,7 @@ def drive(binary: Path, run: Run, manager: ServiceManager) -> None:
             due[action] += intervals[action]
 
 
-def perform(action: str, binary: Path, run: Run, manager: ServiceManager) -> None:
+def perform(action: str, binary: Path, run: Run, manager: NotifyListener) -> None:
     lifetime = run.lifetimes[-1]
     if action == "sample":
         sample = take_sample(lifetime, run.paths, run.producer, run.t0, "periodic")
@@ -678,7 +565,7 @@ def perform(action: str, binary: Path, run: Run, manager: ServiceManager) -> Non
             log(f"t={sample.t:5.0f} s  daemon {sample.lifetime}  VmRSS {sample.rss_kib / 1024:6.1f} MiB  "
                 f"fds {sample.fds:3d}  backlog {sample.backlog:5d}  produced {sample.produced:7d}  seq {sample.seq:7d}")
     elif action == "reload":
-        lifetime.process.send_signal(signal.SIGHUP)
+        lifetime.daemon.send(signal.SIGHUP)
         run.reloads_sent += 1
     elif action == "rotate":
         run.rotator.rotate()
@@ -721,14 +608,13 @@ def back_up(binary: Path, run: Run) -> None:
     log(done.stdout.strip())
 
 
-def restore_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None:
+def restore_and_restart(binary: Path, run: Run, manager: NotifyListener) -> None:
     """Stops the daemon (SIGTERM), restores the backup, starts it again: the files judged since the backup
     go back through the inbox and must end with one line each in the restored timeline."""
     lifetime = run.lifetimes[-1]
     take_sample(lifetime, run.paths, run.producer, run.t0, "before restore")
     run.paths.pidfile.unlink(missing_ok=True)
-    lifetime.process.send_signal(signal.SIGTERM)
-    lifetime.process.wait(STOP_TIMEOUT_SECONDS)
+    lifetime.daemon.stop(STOP_TIMEOUT_SECONDS)
     finish_lifetime(lifetime, run, "SIGTERM, restore")
     done = state_command(binary, run, "restore", "--from", str(run.paths.backup))
     if done.returncode != 0:
@@ -739,12 +625,11 @@ def restore_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None
     log(f"daemon {new.number} (pid {new.pid}) ready on the restored state after {new.ready_at - new.started:.2f} s")
 
 
-def kill_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None:
+def kill_and_restart(binary: Path, run: Run, manager: NotifyListener) -> None:
     lifetime = run.lifetimes[-1]
     take_sample(lifetime, run.paths, run.producer, run.t0, "before kill")
     run.paths.pidfile.unlink(missing_ok=True)
-    lifetime.process.kill()
-    lifetime.process.wait()
+    lifetime.daemon.kill()
     finish_lifetime(lifetime, run, "SIGKILL")
     run.kills.append((time.monotonic() - run.t0, run.producer.count, lifetime.seq_at_end))
     new = restart(binary, run, manager, run.producer)
@@ -752,10 +637,10 @@ def kill_and_restart(binary: Path, run: Run, manager: ServiceManager) -> None:
         f"daemon {new.number} (pid {new.pid}) ready after {new.ready_at - new.started:.2f} s")
 
 
-def restart(binary: Path, run: Run, manager: ServiceManager, producer: Producer | None) -> Lifetime:
+def restart(binary: Path, run: Run, manager: NotifyListener, producer: Producer | None) -> Lifetime:
     lifetime = start_daemon(binary, run.paths, manager, len(run.lifetimes) + 1)
     run.lifetimes.append(lifetime)
-    wait_ready(lifetime, manager)
+    wait_ready(lifetime)
     lifetime.seq_at_ready = last_seq(run.paths.timeline)
     lifetime.produced_at_ready = producer.count if producer else 0
     run.paths.pidfile.write_text(f"{lifetime.pid}\n")
@@ -785,12 +670,7 @@ def drain_and_stop(run: Run) -> None:
             f"last seq {last_seq(run.paths.timeline)}")
     take_sample(lifetime, run.paths, run.producer, run.t0, "end")
     run.paths.pidfile.unlink(missing_ok=True)
-    lifetime.process.send_signal(signal.SIGTERM)
-    try:
-        lifetime.process.wait(STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        lifetime.process.kill()
-        lifetime.process.wait()
+    lifetime.daemon.stop_or_kill(STOP_TIMEOUT_SECONDS)
     finish_lifetime(lifetime, run, "SIGTERM")
     run.final_exit = lifetime.exit_status
 
@@ -980,7 +860,7 @@ class Figures:
     ended_by: str
 
 
-def lifetime_figures(lifetime: Lifetime, run: Run, manager: ServiceManager) -> Figures:
+def lifetime_figures(lifetime: Lifetime, run: Run, manager: NotifyListener) -> Figures:
     messages = manager.messages(lifetime.pid)
     pings = [ping for ping in messages.watchdog if ping >= lifetime.ready_at]
     # From READY=1 to each ping in turn; not from the last ping to the kill, which is no late ping.
@@ -1015,7 +895,7 @@ def flat(start: int, end: int, tolerance: float) -> bool:
     return end <= start + tolerance
 
 
-def health_checks(rows: list[Figures], overall: Figures, run: Run, manager: ServiceManager) -> list[Check]:
+def health_checks(rows: list[Figures], overall: Figures, run: Run, manager: NotifyListener) -> list[Check]:
     # A lifetime shorter than the warm-up (a restart just before the restore) has no start figure: it
     # cannot be judged flat or not, and is shown as "-".
     def rss_ok(row: Figures) -> bool:
@@ -1133,7 +1013,7 @@ def summary(run: Run, read: TimelineRead) -> str:
 
 # --- The report -----------------------------------------------------------------------------------------------------
 
-def report(run: Run, manager: ServiceManager, arguments: argparse.Namespace) -> bool:
+def report(run: Run, manager: NotifyListener, arguments: argparse.Namespace) -> bool:
     checks, read = check_files(run)
     rows = [lifetime_figures(lifetime, run, manager) for lifetime in run.lifetimes]
     overall = overall_figures(rows, run)
@@ -1167,27 +1047,20 @@ def save_results(run: Run, rows: list[Figures], checks: list[Check]) -> None:
 
 
 def command_line() -> str:
-    if os.environ.get("MAKELEVEL"):
-        seconds = os.environ.get("SOAK_SECONDS")
-        return "make soak" + (f" SOAK_SECONDS={seconds}" if seconds and seconds != "600" else "")
-    script = Path(sys.argv[0]).resolve()
-    shown = str(script.relative_to(ROOT)) if script.is_relative_to(ROOT) else sys.argv[0]
-    return " ".join(["python3", shown, *sys.argv[1:]])
+    seconds = os.environ.get("SOAK_SECONDS")
+    return docs.command_line("make soak" + (f" SOAK_SECONDS={seconds}" if seconds and seconds != "600" else ""))
 
 
 def machine() -> str:
-    memory_kib = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal:"))
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    return f"{os.cpu_count()} CPUs ({model}), {memory_kib / 1024 / 1024:.1f} GiB memory, Linux {platform.release()}"
+    return (f"{os.cpu_count()} CPUs ({docs.cpu_model('?')}), {docs.memory_kib() / 1024 / 1024:.1f} GiB memory, "
+            f"Linux {platform.release()}")
 
 
 def provenance(binary: Path) -> str:
     """The commit the checkout is at when the run starts and when the binary was built: the binary is
     built from the working tree, which may hold changes not yet committed."""
-    def git(*arguments: str) -> str:
-        return subprocess.run(["git", "-C", str(ROOT), *arguments], capture_output=True, text=True).stdout.strip()
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "Sources", "Package.swift")
+    head = docs.git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = docs.git("status", "--porcelain", "--", "Sources", "Package.swift")
     built = datetime.datetime.fromtimestamp(binary.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return f"commit {head}" + (" with uncommitted changes in Sources/" if dirty else "") + f" (binary built {built})"
 
@@ -1196,13 +1069,12 @@ def write_doc(summary_text: str, figures: str, verdicts: str, passed: bool, buil
     """Replaces the text between the soak markers of docs/reliability.md; nothing else in the file."""
     path = ROOT / "docs" / "reliability.md"
     text = path.read_text()
-    if text.count(BEGIN_MARK) != 1 or text.count(END_MARK) != 1 or text.index(BEGIN_MARK) > text.index(END_MARK):
+    if not docs.has_section(text, BEGIN_MARK, END_MARK):
         raise SystemExit(f"{path} must hold {BEGIN_MARK} and {END_MARK} once each, in that order")
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     block = (f"{BEGIN_MARK}\nRun on {date}: `{command_line()}`, Storyline at {built_from}. Machine: {machine()}. "
              f"Verdict: **{'PASS' if passed else 'FAIL'}**.\n\n{summary_text}\n\n{figures}\n\n{verdicts}\n{END_MARK}")
-    text = text[:text.index(BEGIN_MARK)] + block + text[text.index(END_MARK) + len(END_MARK):]
-    path.write_text(text)
+    path.write_text(docs.replace_section(text, BEGIN_MARK, END_MARK, block))
     log(f"wrote the soak section of {path}")
 
 
@@ -1217,7 +1089,7 @@ def main() -> int:
     paths.make()
     run = Run(schedule, paths)
     run.rotator = Rotator(paths, expected_rotations=int(schedule.seconds / schedule.rotate_every) + 1)
-    manager = ServiceManager()
+    manager = NotifyListener(prefix="sl-soak-notify-")
     log(f"working in {root}; reload every {schedule.reload_every:g} s, logrotate every {schedule.rotate_every:g} s, "
         f"SIGKILL every {schedule.kill_every:g} s")
     try:
@@ -1228,9 +1100,7 @@ def main() -> int:
         passed = None
     finally:
         for lifetime in run.lifetimes:
-            if lifetime.process.poll() is None:
-                lifetime.process.kill()
-                lifetime.process.wait()
+            lifetime.daemon.kill()
         manager.close()
     if passed and not arguments.keep:
         shutil.rmtree(root, ignore_errors=True)

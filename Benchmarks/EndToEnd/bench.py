@@ -34,8 +34,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,9 +45,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))  # storyline_harness
 import corpus as corpus_module  # noqa: E402
-
-MANAGER_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID")
+from storyline_harness import docs, proc  # noqa: E402
+from storyline_harness.daemon import DaemonFailed, DaemonProcess  # noqa: E402
+from storyline_harness.service_manager import NotifyListener  # noqa: E402
+from storyline_harness.timeline import complete_lines, file_of  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -58,89 +59,32 @@ def log(message: str) -> None:
 
 # --- The daemon ------------------------------------------------------------------------------------------
 
-class Notify:
-    """A fake service manager: the datagram socket the daemon sends READY=1 and STATUS= to."""
+class Daemon(DaemonProcess):
+    """A daemon on WORK/inbox, WORK/state and WORK/timeline.jsonl with a notify socket of its own."""
 
-    def __init__(self) -> None:
-        self.directory = tempfile.mkdtemp(prefix="slbench-notify-")
-        self.path = os.path.join(self.directory, "notify.sock")
-        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.socket.bind(self.path)
-        self.socket.settimeout(0.05)
-        self.ready_at: float | None = None
-        self.last_status = ""
-        self.closed = threading.Event()
-        self.thread = threading.Thread(target=self.receive, daemon=True)
-        self.thread.start()
-
-    def receive(self) -> None:
-        while not self.closed.is_set():
-            try:
-                text = self.socket.recv(65536).decode("utf-8", "replace")
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            for line in text.split("\n"):
-                if line == "READY=1" and self.ready_at is None:
-                    self.ready_at = time.monotonic()
-                elif line.startswith("STATUS="):
-                    self.last_status = line[7:]
-
-    def close(self) -> None:
-        self.closed.set()
-        self.thread.join(2)
-        self.socket.close()
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
-class Daemon:
     def __init__(self, binary: Path, work: Path, log_name: str) -> None:
         self.inbox, self.state, self.timeline = work / "inbox", work / "state", work / "timeline.jsonl"
         self.inbox.mkdir(parents=True, exist_ok=True)
-        self.notify = Notify()
-        env = {k: v for k, v in os.environ.items() if k not in MANAGER_VARIABLES}
-        env["NOTIFY_SOCKET"] = self.notify.path
-        self.log_path = work / f"{log_name}.log"
-        self.started_at = time.monotonic()
-        with open(self.log_path, "wb") as output:
-            self.process = subprocess.Popen(
-                [str(binary), "run", "--inbox", str(self.inbox), "--state", str(self.state),
-                 "--timeline", str(self.timeline)],
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env)
+        super().__init__(binary, self.inbox, self.state, self.timeline, work / f"{log_name}.log",
+                         listener=NotifyListener(prefix="slbench-notify-"))
 
     def wait_ready(self, timeout: float = 600) -> float:
-        deadline = time.monotonic() + timeout
-        while self.notify.ready_at is None:
-            if self.process.poll() is not None:
-                raise SystemExit(f"the daemon exited with {self.process.returncode}:\n{self.log_path.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise SystemExit("no READY=1 within the timeout")
-            time.sleep(0.002)
-        return self.notify.ready_at - self.started_at
+        """Seconds from the start to READY=1."""
+        try:
+            return super().wait_ready(timeout, interval=0.002).received - self.started_at
+        except DaemonFailed as error:
+            raise SystemExit(str(error)) from None
 
     def memory(self) -> dict[str, int]:
         """VmHWM and VmRSS in KiB."""
-        fields = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                fields[key] = int(value.split()[0])
-        return fields
+        return proc.status(self.pid, ("VmHWM", "VmRSS"))
 
     def cpu_seconds(self) -> float:
-        parts = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+        return proc.cpu_seconds(self.pid)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(120)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.notify.close()
+        self.stop_or_kill(120)
+        self.listener.close()
 
 
 class TimelineWatcher:
@@ -187,9 +131,7 @@ class TimelineWatcher:
                     self.progress.append((now, self.count))
                     if self.record_files:
                         for line in lines:
-                            event = json.loads(line)
-                            name = event["file"] if event["event"] == "rejected" else event["article"]["file"]
-                            self.seen[name] = now
+                            self.seen[file_of(json.loads(line))] = now
             else:
                 time.sleep(self.interval)
         if handle:
@@ -371,22 +313,17 @@ def run_datasketch(corpus_dir: Path, count: int, scratch: Path) -> dict:
 # --- The report ------------------------------------------------------------------------------------------
 
 def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    model = docs.cpu_model("unknown CPU")
+    memory = docs.memory_kib() / 1024 / 1024
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.strip().splitlines()
     return (f"`nproc` = {os.cpu_count()}, CPU \"{model}\", {memory:.0f} GB memory, Linux {platform.release()}, "
             f"{swift[0] if swift else 'swift ?'}, release build")
 
 
 def commit() -> str:
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "Sources"],
-                           capture_output=True, text=True).stdout.strip()
-    return (head.stdout.strip() or "unknown") + (" (Sources/ modified)" if dirty else "")
+    head = docs.git("rev-parse", "--short", "HEAD")
+    dirty = docs.git("status", "--porcelain", "--untracked-files=no", "Sources")
+    return (head or "unknown") + (" (Sources/ modified)" if dirty else "")
 
 
 def median(values: list[float]) -> float:
@@ -458,8 +395,7 @@ def main() -> None:
                 f"{figures['mb_per_s']:.1f} MB/s (drop alone {figures['drop_seconds']:.2f} s), "
                 f"VmHWM {figures['memory']['VmHWM'] / 1024:.0f} MiB")
             if run == 0:
-                whole = daemon.timeline.read_bytes()
-                events = [json.loads(line) for line in whole[:whole.rfind(b"\n") + 1].splitlines()]
+                events = complete_lines(daemon.timeline)
             watcher.close()
             daemon.stop()
         # Removed only at the end: a version that deleted each run's 20,000 files and database before the
@@ -537,7 +473,7 @@ def fill_state(fill_binary: Path, work: Path, articles: int, probe: int) -> dict
     seconds = time.monotonic() - started
     (work / "state-fill.log").write_text("\n".join(output) + "\n")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"state-fill failed:\n" + "\n".join(output[-20:]))
+        raise SystemExit("state-fill failed:\n" + "\n".join(output[-20:]))
     summary = next((line for line in output if " articles/s; " in line), "")
     figures = {"articles": articles, "seconds": seconds, "articles_per_s": articles / seconds,
                "max_rss_kib": usage.ru_maxrss, "summary": summary, "output": output[-4:]}
@@ -691,10 +627,7 @@ def report(arguments, results: dict) -> None:
     rows.append(("phases", "wall time of each phase of this run",
                  ", ".join(f"{name} {seconds:.0f} s" for name, seconds in results["phases"].items())
                  + f"; **{results['wall_seconds'] / 60:.1f} min** in all"))
-    command = "make bench" if os.environ.get("MAKELEVEL") else "python3 " + " ".join(
-        [str(Path(sys.argv[0]).resolve().relative_to(ROOT)) if Path(sys.argv[0]).resolve().is_relative_to(ROOT)
-         else sys.argv[0],
-         *sys.argv[1:]])
+    command = docs.command_line("make bench")
     table = ["| measure | what | result |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     targets = target_table(results, rate)
     print()
@@ -757,8 +690,7 @@ Against issue 6's targets, same run:
 
 """ + "\n".join(targets) + f"\n{END}"
     if heading in text and BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        path.write_text(text)
+        path.write_text(docs.replace_section(text, BEGIN, END, block))
     else:
         if heading in text:
             text = text[:text.index(heading)].rstrip() + "\n"

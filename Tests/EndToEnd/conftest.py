@@ -1,8 +1,11 @@
 """Shared set-up for the end-to-end tests: the binary must exist before anything runs."""
 
 import sys
+from pathlib import Path
 
 sys.dont_write_bytecode = True  # keep the repository free of __pycache__
+# The harness package shared with the soak, the benchmark and the eval: scripts/storyline_harness.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 import pytest  # noqa: E402
 

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import random
-import shutil
 import signal
-import socket
 import subprocess
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +19,10 @@ from pathlib import Path
 import pytest
 
 import support
+from storyline_harness import service_manager
+from storyline_harness.daemon import DaemonFailed, DaemonProcess
+from storyline_harness.service_manager import Notification, has  # noqa: F401 (re-exported for the tests)
+from storyline_harness.timeline import complete_lines, file_of  # noqa: F401 (re-exported for the tests)
 from support import archive_name, seq_of, unprefixed  # noqa: F401 (re-exported for the tests)
 
 #: Longest a daemon may take to say READY=1, or to process what a test dropped.
@@ -31,12 +30,6 @@ READY_TIMEOUT_SECONDS = 15
 PROCESS_TIMEOUT_SECONDS = 15
 #: Longest a daemon may take to exit after SIGTERM.
 STOP_TIMEOUT_SECONDS = 15
-
-#: Variables a service manager sets; a test run inside systemd must not leak its own into the child.
-_MANAGER_VARIABLES = (
-    "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
-    "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
-)
 
 
 def wait_until(condition: Callable[[], object], timeout: float, describe: str | Callable[[], str],
@@ -55,80 +48,14 @@ def wait_until(condition: Callable[[], object], timeout: float, describe: str | 
 
 # --- The fake service manager ----------------------------------------------------------------------------
 
-@dataclass
-class Notification:
-    """One datagram the daemon sent to NOTIFY_SOCKET."""
-    received: float  # time.monotonic() when it arrived
-    text: str
-
-    @property
-    def fields(self) -> dict[str, str]:
-        """The `KEY=value` assignments, one per line."""
-        pairs = (line.split("=", 1) for line in self.text.split("\n") if line)
-        return {key: value for key, value in pairs}
-
-
-class NotifyListener:
-    """A fake service manager: an AF_UNIX SOCK_DGRAM socket at a path, read by a background thread.
-
-    The socket lives in its own short temporary directory: a socket address holds at most 107 bytes,
-    and pytest's tmp_path can be longer than that.
-    """
-
-    def __init__(self) -> None:
-        self._directory = tempfile.mkdtemp(prefix="sl-notify-")
-        self.path = os.path.join(self._directory, "notify.sock")
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._socket.bind(self.path)
-        self._socket.settimeout(0.05)
-        self._notifications: list[Notification] = []
-        self._lock = threading.Lock()
-        self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._receive, name="notify-listener", daemon=True)
-        self._thread.start()
-
-    def _receive(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data = self._socket.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self._notifications.append(Notification(time.monotonic(), data.decode("utf-8", errors="replace")))
-
-    @property
-    def notifications(self) -> list[Notification]:
-        with self._lock:
-            return list(self._notifications)
-
-    def find(self, predicate: Callable[[Notification], bool], start: int = 0) -> tuple[int, Notification] | None:
-        """The first notification from index `start` on that satisfies `predicate`, with its index."""
-        for index, notification in enumerate(self.notifications[start:], start=start):
-            if predicate(notification):
-                return index, notification
-        return None
+class NotifyListener(service_manager.NotifyListener):
+    """The harness's listener, with a wait that fails the test."""
 
     def wait_for(self, predicate: Callable[[Notification], bool], describe: str, start: int = 0,
                  timeout: float = PROCESS_TIMEOUT_SECONDS) -> tuple[int, Notification]:
         """Waits for a notification from index `start` on that satisfies `predicate`."""
         return wait_until(lambda: self.find(predicate, start), timeout,
                           lambda: f"{describe}; received: {self.transcript()}")
-
-    def transcript(self) -> str:
-        return "\n".join(repr(notification.text) for notification in self.notifications) or "(nothing)"
-
-    def close(self) -> None:
-        self._closed.set()
-        self._thread.join(timeout=2)
-        self._socket.close()
-        shutil.rmtree(self._directory, ignore_errors=True)
-
-
-def has(key: str, value: str | None = None) -> Callable[[Notification], bool]:
-    """A predicate: the notification assigns `key` (to `value`, if given)."""
-    return lambda notification: key in notification.fields and (value is None or notification.fields[key] == value)
 
 
 # --- The daemon ------------------------------------------------------------------------------------------
@@ -195,53 +122,28 @@ def _one_entry(directory: Path, name: str) -> Path:
     return directory / found[0]
 
 
-class Daemon:
+class Daemon(DaemonProcess):
     """One `storyline run` child process, with its own fake service manager and a log file."""
+
+    log_excerpt = None  # a failing test shows the whole log
 
     def __init__(self, paths: DaemonPaths, *, arguments: Iterable[str] = (), environment: dict[str, str] | None = None,
                  watchdog_usec: int | None = None, notify: bool = True, log_name: str = "daemon") -> None:
         self.paths = paths
-        self.listener = NotifyListener() if notify else None
-        command = [str(support.binary_path()), "run", "--inbox", str(paths.inbox), "--state", str(paths.state),
-                   "--timeline", str(paths.timeline), *arguments]
-        env = {key: value for key, value in os.environ.items() if key not in _MANAGER_VARIABLES}
-        if self.listener:
-            env["NOTIFY_SOCKET"] = self.listener.path
-        if watchdog_usec is not None:
-            # WATCHDOG_PID must be the daemon's own pid: the shell exports its pid and becomes the daemon.
-            env["WATCHDOG_USEC"] = str(watchdog_usec)
-            command = ["/bin/sh", "-c", 'export WATCHDOG_PID=$$; exec "$@"', "sh", *command]
-        env.update(environment or {})
         number = 1
         while (paths.root / f"{log_name}-{number}.log").exists():
             number += 1
-        self.log_path = paths.root / f"{log_name}-{number}.log"
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                            env=env)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def log(self) -> str:
-        return self.log_path.read_bytes().decode("utf-8", errors="replace")
-
-    def running(self) -> bool:
-        return self.process.poll() is None
+        super().__init__(support.binary_path(), paths.inbox, paths.state, paths.timeline,
+                         paths.root / f"{log_name}-{number}.log", arguments=arguments,
+                         listener=NotifyListener() if notify else None, watchdog_usec=watchdog_usec,
+                         environment=environment)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> Notification:
         assert self.listener, "started without a notify socket"
-
-        def ready():
-            if not self.running():
-                pytest.fail(f"the daemon exited with {self.process.returncode} before READY=1:\n{self.log()}")
-            return self.listener.find(has("READY", "1"))
-
-        return wait_until(ready, timeout, lambda: f"READY=1; log:\n{self.log()}")[1]
-
-    def send(self, signal_number: int) -> None:
-        self.process.send_signal(signal_number)
+        try:
+            return super().wait_ready(timeout, interval=0.02)
+        except DaemonFailed as error:
+            pytest.fail(str(error))
 
     def wait_exit(self, timeout: float = STOP_TIMEOUT_SECONDS) -> int:
         try:
@@ -253,12 +155,6 @@ class Daemon:
         """SIGTERM, then its exit status."""
         self.send(signal.SIGTERM)
         return self.wait_exit(timeout)
-
-    def kill(self) -> None:
-        """SIGKILL: a crash at whatever moment this is."""
-        if self.running():
-            self.process.kill()
-        self.process.wait()
 
     def close(self) -> None:
         self.kill()
@@ -330,24 +226,9 @@ def move_in(entry: Path, inbox: Path, name: str | None = None) -> Path:
 
 # --- The timeline ----------------------------------------------------------------------------------------
 
-def complete_lines(timeline: Path) -> list[dict]:
-    """The whole lines written so far, decoded (not checked: use `checked_timeline` for that)."""
-    try:
-        data = timeline.read_bytes()
-    except FileNotFoundError:
-        return []
-    whole = data[: data.rfind(b"\n") + 1]
-    return [json.loads(line) for line in whole.decode("utf-8").splitlines()]
-
-
 def checked_timeline(timeline: Path) -> list[dict]:
     """The whole timeline file, checked line by line and across lines against the contract."""
     return support.parse_timeline(timeline.read_bytes())
-
-
-def file_of(event: dict) -> str:
-    """The input file name a line is about."""
-    return event["file"] if event["event"] == "rejected" else event["article"]["file"]
 
 
 def wait_for_lines(paths: DaemonPaths, count: int, daemon: Daemon | None = None,

@@ -3,6 +3,7 @@
 import json
 
 import support
+from storyline_harness.timeline import file_of
 
 METADATA = {
     "title": "Harbour City edge Northgate Rovers",
@@ -123,7 +124,7 @@ def test_order_published_sorts_by_time_unknown_first_ties_by_name(tmp_path):
 
     events = support.ingest("--order", "published", *(tmp_path / name for name in given), rejected)
 
-    names = [event["file"] if event["event"] == "rejected" else event["article"]["file"] for event in events]
+    names = [file_of(event) for event in events]
     assert names == ["0_report.pdf", "a.txt", "c.json", "f.json", "g.json", "d.txt", "e.json", "b.json"]
     assert [event["seq"] for event in events] == list(range(1, 9))
 

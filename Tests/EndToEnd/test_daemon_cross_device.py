@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline_harness import proc
 from daemon_support import (  # noqa: F401
     DaemonPaths, checked_timeline, daemons, distinct_article, drop_maildir, drop_plain, file_of, wait_for_file_line,
     wait_for_lines, wait_until_moved,
@@ -75,10 +76,7 @@ def test_special_entries_from_an_inbox_on_another_file_system_are_moved_to_rejec
 
 def peak_resident_mib(pid: int) -> float:
     """The process's peak resident set (VmHWM), in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmHWM in /proc/{pid}/status")
+    return proc.status(pid)["VmHWM"] / 1024
 
 
 def test_a_large_file_is_copied_across_file_systems_in_bounded_memory(daemons, cross_device_paths):

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import support
+from storyline_harness.service_manager import child_environment
 from daemon_support import (  # noqa: F401
     Daemon, DaemonPaths, checked_timeline, complete_lines, daemons, distinct_article, drop_maildir, file_of, paths,
     wait_for_file_line, wait_for_lines, wait_until, wait_until_moved,
@@ -452,9 +453,7 @@ def test_an_exhausted_inotify_watch_limit_stops_the_start_naming_the_sysctl(path
     script = 'echo 0 > /proc/sys/user/max_inotify_watches || exit 97; exec "$@"'
     command = ["unshare", "--user", "--map-root-user", "sh", "-c", script, "sh", str(support.binary_path()), "run",
                "--inbox", str(paths.inbox), "--state", str(paths.state), "--timeline", str(paths.timeline)]
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("NOTIFY_SOCKET", "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID")}
-    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=environment,
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=child_environment(),
                             timeout=support.RUN_TIMEOUT_SECONDS)
     if result.returncode == 97 or "unshare:" in result.stderr:
         pytest.skip(f"cannot lower the inotify watch limit in a user namespace: {result.stderr.strip()}")

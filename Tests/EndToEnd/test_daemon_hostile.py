@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline_harness import proc
 from daemon_support import (  # noqa: F401
     Daemon, DaemonPaths, archive_name, checked_timeline, complete_lines, daemons, distinct_article, drop_maildir,
     drop_plain, file_of, paths, wait_for_file_line, wait_for_lines, wait_until, wait_until_moved,
@@ -31,10 +32,7 @@ DEFAULT_LIMIT = 10 * MIB
 
 def peak_memory(daemon: Daemon) -> int:
     """The daemon's peak resident set size so far (VmHWM), in bytes."""
-    for line in Path(f"/proc/{daemon.pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmHWM in /proc/{daemon.pid}/status")
+    return proc.status(daemon.pid)["VmHWM"] * 1024
 
 
 def config(paths: DaemonPaths, **settings) -> list[str]:

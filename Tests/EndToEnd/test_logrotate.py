@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -26,25 +24,15 @@ from pathlib import Path
 import pytest
 
 import support
+from storyline_harness.logrotate import SHIPPED_CONFIG, aimed_config, find_logrotate, write_config
+from storyline_harness.timeline import file_bytes
 from support import timeline_files
 from daemon_support import (  # noqa: F401
     PROCESS_TIMEOUT_SECONDS, Corpus, Daemon, DaemonPaths, daemons, drop_maildir, file_of, make_corpus, paths,
     wait_until,
 )
 
-SHIPPED_CONFIG = support.REPO_ROOT / "deploy" / "logrotate.d" / "storyline"
-SHIPPED_TIMELINE = "/var/lib/storyline/timeline.jsonl"
-SHIPPED_RELOAD = "systemctl reload storyline >/dev/null 2>&1 || true"
-
-
-def _find_logrotate() -> str | None:
-    found = shutil.which("logrotate")
-    if found:
-        return found
-    return next((path for path in ("/usr/sbin/logrotate", "/sbin/logrotate") if os.access(path, os.X_OK)), None)
-
-
-LOGROTATE = _find_logrotate()
+LOGROTATE = find_logrotate()
 requires_logrotate = pytest.mark.skipif(
     LOGROTATE is None, reason="the logrotate program is not installed: apt-get install logrotate (make deps does)")
 
@@ -53,14 +41,7 @@ class Rotator:
     """The shipped configuration aimed at one test's daemon, and `logrotate -f` on it."""
 
     def __init__(self, paths: DaemonPaths, daemon: Daemon) -> None:
-        text = SHIPPED_CONFIG.read_text()
-        assert text.count(SHIPPED_TIMELINE) == 1, f"{SHIPPED_CONFIG} must rotate {SHIPPED_TIMELINE}"
-        assert SHIPPED_RELOAD in text, f"{SHIPPED_CONFIG} must reload the daemon with `{SHIPPED_RELOAD}`"
-        text = text.replace(SHIPPED_TIMELINE, f'"{paths.timeline}"').replace(SHIPPED_RELOAD, f"kill -HUP {daemon.pid}")
-        self.config = paths.root / "logrotate.conf"
-        self.config.write_text(text)
-        self.config.chmod(0o644)
-        self.state = paths.root / "logrotate.state"
+        self.config, self.state = write_config(paths.root, aimed_config(paths.timeline, f"kill -HUP {daemon.pid}"))
         self.paths = paths
         self.rotations = 0
 
@@ -83,11 +64,6 @@ class Rotator:
 
 
 # --- Reading a rotated timeline ----------------------------------------------------------------------------
-def file_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
-
-
 def live_lines(timeline: Path) -> list[bytes]:
     """The whole lines in the live file now."""
     try:

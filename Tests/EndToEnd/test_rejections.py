@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import support
+from storyline_harness.timeline import file_of
 
 SIZE_LIMIT = 1000
 
@@ -184,7 +185,7 @@ def test_every_input_gets_exactly_one_line_in_the_order_given(tmp_path):
     events = support.ingest("--max-file-bytes", SIZE_LIMIT, *inputs)
 
     assert len(events) == len(inputs)
-    names = [event["file"] if event["event"] == "rejected" else event["article"]["file"] for event in events]
+    names = [file_of(event) for event in events]
     assert names == [path.name for path in inputs]
     assert all(events[names.index(path.name)]["event"] != "rejected" for path in good)
     assert sum(event["event"] == "rejected" for event in events) == len(bad)
