@@ -44,7 +44,7 @@ public struct JournalLogHandler: LogHandler {
             var status = stat()
             if fstat(2, &status) == 0, stream == "\(status.st_dev):\(status.st_ino)" { return .journal }
         }
-        if isatty(2) == 0 && (environment["INVOCATION_ID"] != nil || environment["NOTIFY_SOCKET"] != nil) {
+        if !Syscalls.isTerminal(STDERR_FILENO) && (environment["INVOCATION_ID"] != nil || environment["NOTIFY_SOCKET"] != nil) {
             return .prefixedStandardError
         }
         return .terminal

@@ -382,6 +382,19 @@ extension Syscalls {
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
     }
 
+    /// The wall clock, in milliseconds since the epoch.
+    static func realtimeMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// Whether this process may run the file at `path`.
+    static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
+
+    /// Whether `descriptor` is a terminal.
+    static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) != 0 }
+
     /// Writes `bytes` to `path` whole or not at all: a new file beside it, then a rename over it.
     static func replaceFile(_ path: String, with bytes: [UInt8]) throws(SystemCallError) {
         let temporary = path + ".tmp"

@@ -20,7 +20,7 @@ final class CompressedTimelineFile: OpenedTimelineFile {
     /// The gzip program on `PATH` (or in /usr/bin, /bin), or nil when it is not installed.
     static let gzipProgram: String? = {
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        return (directories + ["/usr/bin", "/bin"]).map { $0 + "/gzip" }.first { access($0, X_OK) == 0 }
+        return (directories + ["/usr/bin", "/bin"]).map { $0 + "/gzip" }.first(where: Syscalls.isExecutable)
     }()
 
     /// Hands every whole line of the decompressed file to `line`, in order.
