@@ -16,7 +16,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
-        subcommands: [Run.self, Reload.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
+        subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
     )
 }
 
@@ -70,6 +70,13 @@ func resolvedSettings(_ options: ArticleSettingOptions) throws -> DaemonConfigur
     do { return try settingSources(options).resolve() } catch let error as DaemonConfigurationError {
         throw configurationError(error)
     }
+}
+
+/// A failure once the arguments were understood (a file that cannot be read or written): one line on
+/// standard error and exit status 1, without the usage banner, which is for arguments that were not.
+func runtimeError(_ message: String) -> ExitCode {
+    printError(message)
+    return ExitCode(1)
 }
 
 /// `message` as one line on standard error.
@@ -135,7 +142,7 @@ struct Ingest: ParsableCommand {
     func run() throws {
         var ingestor = try Ingestor(settings: resolvedSettings(settings))
         let writer: TimelineWriter
-        do { writer = try Ingestor.timeline(at: timeline) } catch { throw ValidationError(error.description) }
+        do { writer = try Ingestor.timeline(at: timeline) } catch { throw runtimeError("storyline ingest: \(error)") }
         _ = try ingestor.run(paths: files, order: order, timeline: writer)
     }
 }
@@ -155,7 +162,9 @@ struct Explain: ParsableCommand {
     func run() throws {
         let settings = try resolvedSettings(settings)
         let explanation: Explanation
-        do { explanation = try Explanation(files: fileA, fileB, settings: settings) } catch { throw ValidationError(error.description) }
+        do { explanation = try Explanation(files: fileA, fileB, settings: settings) } catch {
+            throw runtimeError("storyline explain: \(error)")
+        }
         print(explanation.text, terminator: "")
     }
 }
@@ -243,6 +252,27 @@ struct Reload: ParsableCommand {
     private func failure(_ message: String) -> ExitCode {
         printError(message)
         return ExitCode(1)
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a configuration file: print the settings `run --config FILE` would use, or the error.",
+        discussion: """
+            The file is read and validated exactly as `storyline run` and a reload read it (defaults, then the \
+            file). Prints every setting as `key: value`, one a line, and exits 0; or prints the one-line error and \
+            exits 78, as `run` would.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The YAML configuration file.", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        let settings: DaemonConfiguration
+        do { settings = try ConfigurationSources(file: file).resolve() } catch { throw configurationError(error) }
+        print(settings.effectiveSettings.joined(separator: "\n"))
     }
 }
 

@@ -302,3 +302,43 @@ def test_a_syntax_error_on_the_command_line_keeps_the_usage():
 
     assert result.returncode == 64, result.stderr
     assert "Usage" in result.stderr
+
+
+def test_check_config_prints_the_settings_in_force_as_yaml(tmp_path):
+    config = support.write(tmp_path / "storyline.yaml", "horizon_days: 10\nbatch_size: 64\n")
+
+    result = support.run_storyline("check-config", config)
+
+    assert result.returncode == 0, result.stderr
+    settings = dict(line.split(": ", 1) for line in result.stdout.decode().splitlines())
+    assert (settings["horizon_days"], settings["batch_size"], settings["shingle_size"]) == ("10", "64", "5"), settings
+    assert settings["retention_days"] == "17", "an unset retention is shown as what it comes to"
+    # What it prints is a configuration file that gives the same settings.
+    again = support.write(tmp_path / "again.yaml", result.stdout.decode())
+    assert support.run_storyline("check-config", again).stdout == result.stdout
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("horizon_days: -3\n", "horizon_days must be a finite number of days from 1 to 36500 (got -3.0)"),
+    ("colour: blue\n", "colour is not a setting"),
+])
+def test_check_config_prints_the_error_in_one_line_with_status_78(tmp_path, text, expected):
+    config = support.write(tmp_path / "storyline.yaml", text)
+
+    result = support.run_storyline("check-config", config)
+
+    assert result.returncode == 78, f"exit {result.returncode}: {result.stderr}"
+    assert result.stderr.splitlines() == [result.stderr.strip()] and expected in result.stderr, result.stderr
+    assert "USAGE" not in result.stderr and result.stdout == b""
+
+
+def test_a_runtime_error_is_one_line_with_status_1_and_no_usage(tmp_path):
+    # The arguments were understood; a file could not be read, or the timeline written.
+    results = [
+        support.run_storyline("explain", support.seed(0), tmp_path / "missing.txt"),
+        support.run_storyline("ingest", "--timeline", tmp_path / "no-such-dir" / "timeline.jsonl", support.seed(0)),
+    ]
+    for result in results:
+        assert result.returncode == 1, f"exit {result.returncode}: {result.stderr}"
+        assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+        assert "USAGE" not in result.stderr and result.stderr.startswith("storyline "), result.stderr

@@ -65,6 +65,9 @@ def test_a_reload_applies_the_changed_configuration(daemons, paths):
 
     line = wait_for_file_line(paths, "long_2.txt", daemon)
     assert (line["event"], line["code"]) == ("rejected", "too_large"), line
+    assert "reload: settings changed: max_file_bytes: 100000 -> 1000" in daemon.log(), daemon.log()
+    reload(daemon)
+    assert "reload: no setting changed" in daemon.log(), daemon.log()
     assert daemon.stop() == 0
 
 

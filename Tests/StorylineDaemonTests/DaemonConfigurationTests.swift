@@ -11,6 +11,21 @@ import StorylineCore
         return configuration
     }
 
+    @Test func aReloadNamesEachSettingThatChanged() {
+        var fresh = makeConfiguration(horizonDays: 10, retentionDays: 20)
+        fresh.batchSize = 64
+        #expect(fresh.changes(since: makeConfiguration()) == [
+            "batch_size: 512 -> 64", "horizon_days: 30 -> 10", "retention_days: unset -> 20",
+        ])
+        #expect(makeConfiguration().changes(since: makeConfiguration()).isEmpty)
+    }
+
+    @Test func theEffectiveSettingsListEveryKeyOnceWithTheRetentionInForce() {
+        let lines = makeConfiguration(horizonDays: 10).effectiveSettings
+        #expect(lines.map { $0.prefix { $0 != ":" } } == DaemonConfiguration.settings.map { Substring($0.key) })
+        #expect(lines.contains("retention_days: 17") && lines.contains("horizon_days: 10"))
+    }
+
     @Test func retentionDefaultsToTheHorizonPlusAWeek() throws {
         #expect(makeConfiguration().effectiveRetentionDays == 37)
         #expect(makeConfiguration(horizonDays: 10).effectiveRetentionDays == 17)

@@ -103,6 +103,24 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// The settings of every command that judges articles (`run`, `ingest`, `explain`): the file size
     /// limit and the engine's tunables. The others (paths, batch size, retention) are the daemon's alone:
     /// `ingest` and `explain` keep no state, watch no inbox and judge their files in one go.
+    /// Every setting as `key: value`, in the table's order, with the values in force (an unset
+    /// `retention_days` as the retention it comes to): what `check-config` prints, in the YAML a
+    /// configuration file takes.
+    public var effectiveSettings: [String] {
+        var resolved = self
+        resolved.retentionDays = effectiveRetentionDays
+        return Self.settings.compactMap { setting in setting.value(in: resolved).map { "\(setting.key): \($0)" } }
+    }
+
+    /// The settings whose values differ from `previous`, as `key: old -> new`: what a reload says it changed.
+    public func changes(since previous: DaemonConfiguration) -> [String] {
+        Self.settings.compactMap { setting in
+            let (old, new) = (setting.value(in: previous), setting.value(in: self))
+            guard old != new else { return nil }
+            return "\(setting.key): \(old.map { "\($0)" } ?? "unset") -> \(new.map { "\($0)" } ?? "unset")"
+        }
+    }
+
     public static let articleSettings = settings.filter { $0.key == "max_file_bytes" || $0.key.isEngineKey }
 
     /// The settings only `run` takes.

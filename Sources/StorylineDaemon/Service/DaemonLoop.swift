@@ -446,6 +446,9 @@ final class DaemonLoop {
         if pathsChanged { logger.warning("paths changed in the configuration: restart storyline to use them") }
         let previous = configuration
         configuration = fresh
+        let changes = fresh.changes(since: previous)
+        logger.notice(changes.isEmpty ? "reload: no setting changed" : "reload: settings changed: \(changes.joined(separator: ", "))",
+                      metadata: ["reload.changed": "\(changes.count)"])
         guard fresh.engine != previous.engine else { return }
         do {
             try restoreEngine()
