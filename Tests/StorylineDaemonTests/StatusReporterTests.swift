@@ -69,6 +69,6 @@ final class ManualClock {
         reporter.count([], futureDated: 2)
         #expect(reporter.summary(backlog: 1_000_000)
             == "1,203 articles, 0 stories, 0 duplicates, 0 rejected, 2 future-dated, backlog 1,000,000")
-        #expect(StatusReporter.grouped(0) == "0" && StatusReporter.grouped(999) == "999" && StatusReporter.grouped(1000) == "1,000")
+        #expect(DigitGrouping.grouped(0) == "0" && DigitGrouping.grouped(999) == "999" && DigitGrouping.grouped(1000) == "1,000")
     }
 }

@@ -31,7 +31,6 @@ public final class Daemon {
     ///   made then.
     public init(sources: ConfigurationSources, logger: Logger, notifier: any ServiceNotifying = ServiceNotifier()) throws {
         configuration = try sources.resolve()
-        _ = try Engine(configuration: configuration.engine)
         self.sources = sources
         self.logger = logger
         self.notifier = notifier

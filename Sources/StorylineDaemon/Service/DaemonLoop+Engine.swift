@@ -37,7 +37,7 @@ extension DaemonLoop {
             if ContinuousClock.now - lastReport > .seconds(1) {
                 lastReport = .now
                 notifier.extendTimeout(by: .seconds(30))
-                notifier.status("loading state: \(StatusReporter.grouped(restored)) articles restored")
+                notifier.status("loading state: \(DigitGrouping.grouped(restored)) articles restored")
             }
         }
         // Numbers come from the whole state, not from what the horizon holds: an article judged last may
@@ -47,7 +47,7 @@ extension DaemonLoop {
         if let judged = try store.lastJudgedAt() { engine.noteLastArrival(judged) }
         engineIsCommitted = true
         let seconds = StatusReporter.seconds(ContinuousClock.now - started)
-        let grouped = StatusReporter.grouped
+        let grouped = DigitGrouping.grouped
         if let after {
             logger.info("""
                 state restored in \(seconds) s: the engine snapshot (up to article \(after)) and \
@@ -74,7 +74,7 @@ extension DaemonLoop {
                     notifier.extendTimeout(by: .seconds(30))
                 }
             }
-            logger.info("engine snapshot written: \(StatusReporter.grouped(engine.indexedArticles)) articles in \(StatusReporter.seconds(ContinuousClock.now - started)) s",
+            logger.info("engine snapshot written: \(DigitGrouping.grouped(engine.indexedArticles)) articles in \(StatusReporter.seconds(ContinuousClock.now - started)) s",
                         metadata: ["articles": "\(engine.indexedArticles)"])
         } catch {
             logger.warning("cannot write the engine snapshot \(store.snapshotPath): \(error); the next start re-derives the indexes from the stored articles")

@@ -479,7 +479,7 @@ final class DaemonLoop {
         }
         guard let pruned = retention.takeReport() else { return }
         let days = DaemonConfiguration.days(configuration.effectiveRetentionDays)
-        let grouped = StatusReporter.grouped
+        let grouped = DigitGrouping.grouped
         logger.info("""
             pruned what was judged over \(days) days ago: \(grouped(pruned.rows.articles)) articles, \
             \(grouped(pruned.rows.events)) events, \(grouped(pruned.rows.stories)) stories, \

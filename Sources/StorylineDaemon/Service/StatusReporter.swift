@@ -66,16 +66,13 @@ struct StatusReporter {
     /// The counts as the STATUS line shows them: "1,204 articles, 310 stories, …, backlog 12".
     func summary(backlog: Int) -> String {
         func counted(_ value: Int, _ one: String, _ many: String) -> String {
-            "\(Self.grouped(value)) \(value == 1 ? one : many)"
+            "\(DigitGrouping.grouped(value)) \(value == 1 ? one : many)"
         }
-        let futureDated = counts.futureDated > 0 ? "\(Self.grouped(counts.futureDated)) future-dated, " : ""
+        let futureDated = counts.futureDated > 0 ? "\(DigitGrouping.grouped(counts.futureDated)) future-dated, " : ""
         return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
-            + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(Self.grouped(counts.rejected)) rejected, "
-            + futureDated + "backlog \(Self.grouped(backlog))"
+            + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(DigitGrouping.grouped(counts.rejected)) rejected, "
+            + futureDated + "backlog \(DigitGrouping.grouped(backlog))"
     }
-
-    /// 1204 as "1,204".
-    static func grouped(_ value: Int) -> String { DigitGrouping.grouped(value) }
 
     /// A duration in milliseconds to two decimals, for the journal.
     static func milliseconds(_ duration: Duration) -> String {
