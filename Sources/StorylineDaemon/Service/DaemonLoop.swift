@@ -193,13 +193,11 @@ final class DaemonLoop {
         guard case let .stalled(stall, reason, backoff) = health else { return }
         switch stall {
         case .inboxGone:
-            if queue.rearm() {
-                health = .healthy
-                logger.notice("the inbox \(configuration.inbox) is back: watching it again")
-            } else {
+            guard queue.rearm() else {
                 health = .stalled(.inboxGone, reason, Backoff.first(backoff.delay))
+                return
             }
-            return
+            logger.notice("the inbox \(configuration.inbox) is back: watching it again")
         case .timelineClosed:
             guard reopenTimeline() else { return }
         case .unwritten:
