@@ -54,9 +54,7 @@ struct InboxQueue {
     /// Queues every complete file in the inbox.
     mutating func scan() {
         do {
-            for name in try Syscalls.directoryEntries(bytes: Array(directory.utf8)) where !InboxNames.isInProgress(name.bytes) {
-                pending.insert(name)
-            }
+            for name in try Syscalls.directoryEntries(bytes: Array(directory.utf8)) { add(name) }
         } catch {
             logger.error("cannot list the inbox: \(error)")
         }
@@ -75,7 +73,7 @@ struct InboxQueue {
         for change in changes {
             switch change {
             case let .arrived(name):
-                if !InboxNames.isInProgress(name.bytes) { pending.insert(name) }
+                add(name)
             case .overflow:
                 logger.warning("the inotify queue overflowed: rescanning the inbox")
                 scan()
@@ -85,6 +83,11 @@ struct InboxQueue {
             }
         }
         return nil
+    }
+
+    /// Queues a name found in the inbox, unless it is a write in progress (it comes back renamed).
+    private mutating func add(_ name: FileName) {
+        if !InboxNames.isInProgress(name.bytes) { pending.insert(name) }
     }
 
     /// Watches the inbox again once it is back, and queues what it holds.
