@@ -1,6 +1,6 @@
 # Storyline: `make run` and `make test` do all the set-up on a fresh Debian machine.
 SWIFT        ?= swift
-APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate python3 python3-pip python3-venv
+APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate prometheus-node-exporter python3 python3-pip python3-venv
 PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline

@@ -119,6 +119,7 @@ struct ServiceSettingOptions: ParsableArguments {
     @Option(help: settingHelp("timeline")) var timeline: String?
     @Option(help: settingHelp("batch_size")) var batchSize: String?
     @Option(help: settingHelp("retention_days")) var retentionDays: String?
+    @Option(help: settingHelp("metrics_file")) var metricsFile: String?
 
     func validate() throws { _ = try settingSources(self) }
 }

@@ -38,6 +38,7 @@ final class ManualClock {
         #expect(notifier.sent == ["WATCHDOG=1"])
         reporter.pingWatchdog()
         #expect(notifier.sent == ["WATCHDOG=1", "WATCHDOG=1"])
+        #expect(reporter.watchdogPings == 2, "what the metrics count")
     }
 
     @Test func withoutAWatchdogNothingIsPinged() {

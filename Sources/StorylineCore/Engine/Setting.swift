@@ -30,7 +30,7 @@ public struct Setting<Root>: Sendable {
     /// The value name `--help` shows: `--horizon-days <days>`.
     public var valueName: String {
         switch rule {
-        case .anyPath: key == "timeline" ? "file" : "dir"
+        case .anyPath: key == "timeline" || key.hasSuffix("_file") ? "file" : "dir"
         case .wholeNumber: key.hasSuffix("_bytes") ? "bytes" : "n"
         case .days: "days"
         case .share: "share"
@@ -118,6 +118,17 @@ extension Setting {
     public init(path key: String, _ keyPath: any WritableKeyPath<Root, String> & Sendable, _ summary: String) {
         self.init(key: key, kind: .path, rule: .anyPath, summary: summary, defaultDescription: nil, advice: nil,
                   read: { .text($0[keyPath: keyPath]) },
+                  write: { root, value in if case let .text(text) = value { root[keyPath: keyPath] = text } },
+                  also: { _ in })
+    }
+
+    /// A path that may be left unset, for one that follows another setting by default (`default`).
+    public init(
+        path key: String, optional keyPath: any WritableKeyPath<Root, String?> & Sendable, _ summary: String,
+        default defaultDescription: String
+    ) {
+        self.init(key: key, kind: .path, rule: .anyPath, summary: summary, defaultDescription: defaultDescription,
+                  advice: nil, read: { $0[keyPath: keyPath].map(SettingValue.text) },
                   write: { root, value in if case let .text(text) = value { root[keyPath: keyPath] = text } },
                   also: { _ in })
     }

@@ -19,6 +19,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// and its file in archive/, counted from when it judged the article; nil for the horizon plus
     /// `retentionMarginDays` (`retentionDays(resolved:)`).
     public var retentionDays: Double?
+    /// Where the metrics go, as a node_exporter textfile; nil for `STATE/metrics.prom`.
+    public var metricsFile: String?
 
     /// Days kept beyond the horizon when `retention_days` is not set: room to change `horizon_days` a
     /// little and rebuild, and to look at a week of archived files after they leave the index.
@@ -30,6 +32,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var effectiveRetentionDays: Double {
         retentionDays ?? min(engine.horizonDays + Self.retentionMarginDays, Self.maximumRetentionDays)
     }
+
+    /// The metrics file in force: `metricsFile`, or `metrics.prom` in the state directory.
+    public var effectiveMetricsFile: String { metricsFile ?? state + "/metrics.prom" }
 
     public init() {}
 
@@ -98,6 +103,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
             "days after judging that an article's text, shingles and archive/ file are pruned",
             default: "horizon_days + \(days(retentionMarginDays))",
             check: { configuration throws(ConfigurationError) in try configuration.checkRetention() }),
+        Setting(path: "metrics_file", optional: \.metricsFile,
+                "Prometheus metrics file, replaced whole each second while anything changes; node_exporter's "
+                    + "textfile collector reads names ending in .prom", default: "STATE/metrics.prom"),
     ]
 
     /// The settings of every command that judges articles (`run`, `ingest`, `explain`): the file size
@@ -109,6 +117,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var effectiveSettings: [String] {
         var resolved = self
         resolved.retentionDays = effectiveRetentionDays
+        resolved.metricsFile = effectiveMetricsFile
         return Self.settings.compactMap { setting in setting.value(in: resolved).map { "\(setting.key): \($0)" } }
     }
 

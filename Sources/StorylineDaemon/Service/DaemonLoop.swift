@@ -25,6 +25,9 @@ final class DaemonLoop {
     var engine: Engine
     var tokenizer = Tokenizer()
     var status: StatusReporter
+    private let metrics = DaemonMetrics()
+    /// Whether the last write of the metrics file failed: said once, and again when it works.
+    private var metricsFailing = false
     private var health = Health.healthy
     private var stopping = false
     /// Whether every article the engine has judged is committed: only then may a snapshot be taken.
@@ -103,6 +106,7 @@ final class DaemonLoop {
         status.counts = try store.counts()
         notifier.ready(status: statusText)
         status.noteShown(statusText)
+        writeMetrics(force: true)
         let seq = reconciler.committedSeq
         logger.notice("watching \(configuration.inbox): timeline \(configuration.timeline) at seq \(seq), \(queue.backlog) files waiting", metadata: [
             "timeline.seq": "\(seq)", "backlog": "\(queue.backlog)", "timeline": "\(configuration.timeline)",
@@ -113,6 +117,7 @@ final class DaemonLoop {
     func stop() {
         notifier.stopping(status: "stopping: \(summary)")
         saveSnapshot()
+        writeMetrics(force: true)
         notifier.status("stopped: \(summary)")
         logger.notice("stopped cleanly", metadata: ["timeline.seq": "\(reconciler.committedSeq)"])
     }
@@ -143,6 +148,7 @@ final class DaemonLoop {
             pruneIfDue()
             status.pingWatchdog()
             updateStatus()
+            writeMetrics()
         }
     }
 
@@ -176,6 +182,7 @@ final class DaemonLoop {
     private func takeArrivals() {
         guard queue.isWatched, queue.takeArrivals() == .inboxGone else { return }
         logger.error("the inbox \(configuration.inbox) was deleted or moved: recreate it; storyline keeps checking every second and resumes when it is back")
+        metrics.recordError(.inboxGone)
         health = .stalled(.inboxGone, "the inbox \(configuration.inbox) is gone: recreate it", .first(.seconds(1)))
     }
 
@@ -209,14 +216,15 @@ final class DaemonLoop {
             logger.notice("recovered: \(reason)")
             health = .healthy
         } catch {
-            enterStall(.unwritten, "\(error)")
+            enterStall(.unwritten, "\(error)", counted: .timelineWrite)
             return
         }
         moveFiles()
     }
 
-    /// Stops judging until `retry()` ends the trouble, and says so.
-    private func enterStall(_ stall: Stall, _ reason: String) {
+    /// Stops judging until `retry()` ends the trouble, and says so; `kind` is what the metrics count it as.
+    private func enterStall(_ stall: Stall, _ reason: String, counted kind: DaemonMetrics.ErrorKind) {
+        metrics.recordError(kind)
         let backoff: Backoff
         if case let .stalled(_, _, previous) = health { backoff = previous.next() } else { backoff = .first() }
         logger.error("\(reason); retrying in \(backoff.delay)")
@@ -237,6 +245,7 @@ final class DaemonLoop {
             let backoff: Backoff
             if case let .filesStuck(_, previous) = health { backoff = previous.next() } else { backoff = .first() }
             logger.error("\(error); retrying in \(backoff.delay)")
+            metrics.recordError(.fileMove)
             health = .filesStuck("\(error)", backoff)
             updateStatus(force: true)
         }
@@ -258,7 +267,7 @@ final class DaemonLoop {
             return true
         } catch {
             let explained = Daemon.explain(error, timeline: configuration.timeline)
-            enterStall(.timelineClosed, "cannot reopen the timeline: \(explained)")
+            enterStall(.timelineClosed, "cannot reopen the timeline: \(explained)", counted: .timelineReopen)
             return false
         }
     }
@@ -266,6 +275,7 @@ final class DaemonLoop {
     // MARK: A batch
 
     private func processBatch() {
+        let started = ContinuousClock.now
         let now = SystemClock.now()
         let taken = queue.takeBatch(configuration.batchSize) { name in
             // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each one.
@@ -298,6 +308,7 @@ final class DaemonLoop {
             judged.append(event)
         }
         if let last = batch.unreadCandidates.last {
+            metrics.recordError(.storedShingles)
             logger.error("""
                 could not read back the stored shingles of \(batch.unreadCandidates.count) candidate article(s) (last: \(last)): \
                 they were not compared, so a near-duplicate of them may have been judged as new coverage; \
@@ -313,7 +324,7 @@ final class DaemonLoop {
             engine.releaseFingerprints(of: batch.articleNumbers)
         } catch {
             queue.requeue(taken.map(\.name))
-            enterStall(.unwritten, "cannot record \(batch.events.count) files in the state database: \(error)")
+            enterStall(.unwritten, "cannot record \(batch.events.count) files in the state database: \(error)", counted: .stateCommit)
             rebuildEngine()
             return
         }
@@ -328,16 +339,18 @@ final class DaemonLoop {
                 """, metadata: ["article.file": "\(name)", "article.published": "\(published)"])
         }
         status.count(judged, futureDated: futureDated.count)
+        metrics.recordBatch(judged, judging: committing - judging, commit: committed - committing)
         do {
             try reconciler.writeCommittedLines()
         } catch {
             reconciler.repairAfterFailedWrite()
             enterStall(.unwritten, "cannot append to the timeline \(configuration.timeline): "
-                + "\(Daemon.explain(error, timeline: configuration.timeline)); the files stay in the inbox")
+                + "\(Daemon.explain(error, timeline: configuration.timeline)); the files stay in the inbox", counted: .timelineWrite)
             return
         }
         moveFiles()
         let done = ContinuousClock.now
+        metrics.recordBatchDone(after: done - started)
         logger.debug("batch of \(judged.count) files judged, recorded, written and moved", metadata: [
             "batch.files": "\(judged.count)", "batch.seq.last": "\(seq)",
             "batch.judge.ms": "\(StatusReporter.milliseconds(committing - judging))",
@@ -419,6 +432,7 @@ final class DaemonLoop {
             try reloadConfiguration()
         } catch {
             problems.append("\(error); the previous settings stay")
+            metrics.recordError(.reload)
             logger.error("the configuration was not reloaded: \(error); the previous settings stay in force")
         }
         if case .stalled(.timelineClosed, _, _) = health { problems.append("cannot reopen the timeline \(configuration.timeline)") }
@@ -474,6 +488,7 @@ final class DaemonLoop {
                 !busy, ContinuousClock.now - started < Retention.idleBudget {}
         } catch {
             logger.error("cannot prune the state past its retention: \(error); trying again in a minute")
+            metrics.recordError(.retention)
         }
         guard let pruned = retention.takeReport() else { return }
         let days = DaemonConfiguration.days(configuration.effectiveRetentionDays)
@@ -502,5 +517,31 @@ final class DaemonLoop {
 
     private func updateStatus(force: Bool = false) {
         status.show(statusText, force: force)
+    }
+
+    // MARK: Metrics
+
+    /// Replaces the metrics file when it is due (`DaemonMetrics.isDue(force:)`). A failure is logged
+    /// once, and the recovery too; the daemon goes on either way.
+    private func writeMetrics(force: Bool = false) {
+        guard metrics.isDue(force: force) else { return }
+        let path = configuration.effectiveMetricsFile
+        func bytes(_ file: String) -> Int { Int((try? Syscalls.status(ofPath: file))??.st_size ?? 0) }
+        let levels = DaemonMetrics.Levels(
+            liveStories: engine.liveStories, indexedArticles: engine.indexedArticles, backlog: queue.backlog,
+            seq: reconciler.committedSeq, stateBytes: bytes(store.path) + bytes(store.path + "-wal"),
+            timelineBytes: bytes(configuration.timeline), watchdogPings: status.watchdogPings)
+        do {
+            try metrics.write(to: path, levels: levels)
+            if metricsFailing {
+                metricsFailing = false
+                logger.notice("the metrics file \(path) is written again")
+            }
+        } catch {
+            guard !metricsFailing else { return }
+            metricsFailing = true
+            logger.error("cannot write the metrics file \(path): \(error); trying again each second (set metrics_file to a writable path)",
+                         metadata: ["metrics.file": "\(path)"])
+        }
     }
 }

@@ -10,6 +10,8 @@ import StorylineCore
 struct StatusReporter {
     /// The counts since the state began (`StateStore.counts()` at start-up, then every batch).
     var counts = StateStore.Counts()
+    /// The watchdog pings sent.
+    private(set) var watchdogPings = 0
 
     private let notifier: any ServiceNotifying
     private let now: () -> ContinuousClock.Instant
@@ -33,6 +35,7 @@ struct StatusReporter {
     mutating func pingWatchdog() {
         guard let interval = notifier.watchdogInterval, now() - lastWatchdog >= interval / 2 else { return }
         notifier.watchdog()
+        watchdogPings += 1
         lastWatchdog = now()
     }
 
