@@ -128,7 +128,8 @@ class Daemon(DaemonProcess):
     log_excerpt = None  # a failing test shows the whole log
 
     def __init__(self, paths: DaemonPaths, *, arguments: Iterable[str] = (), environment: dict[str, str] | None = None,
-                 watchdog_usec: int | None = None, notify: bool = True, log_name: str = "daemon") -> None:
+                 watchdog_usec: int | None = None, notify: bool = True, log_name: str = "daemon",
+                 runner: Iterable[str] = ()) -> None:
         self.paths = paths
         number = 1
         while (paths.root / f"{log_name}-{number}.log").exists():
@@ -136,7 +137,7 @@ class Daemon(DaemonProcess):
         super().__init__(support.binary_path(), paths.inbox, paths.state, paths.timeline,
                          paths.root / f"{log_name}-{number}.log", arguments=arguments,
                          listener=NotifyListener() if notify else None, watchdog_usec=watchdog_usec,
-                         environment=environment)
+                         environment=environment, runner=runner)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> Notification:
         assert self.listener, "started without a notify socket"

@@ -73,6 +73,52 @@ import StorylineCore
         #expect(takeAll(&queue, in: inbox.path) == ["a.txt"])
     }
 
+    /// As the daemon's user meets a producer's file of mode 0600: the read is refused (the tests run as
+    /// root, whom no mode keeps out, so `denying` stands in for the kernel's EACCES).
+    private func takeAll(_ queue: inout InboxQueue, in directory: String, denying denied: Set<String>) -> [String] {
+        var tokenizer = Tokenizer()
+        return queue.takeBatch(100) { name in
+            denied.contains(name.description) ? .denied("it cannot be opened: open(\(name)): Permission denied (errno 13)")
+                : Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
+        }.map(\.name.description)
+    }
+
+    @Test func aFileThatCannotBeReadStaysOutOfBatchesUntilItsModeChanges() throws {
+        let inbox = try TemporaryDirectory()
+        try inbox.write("a.txt", article("A"))
+        try inbox.write("b.txt", article("B"))
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+
+        #expect(takeAll(&queue, in: inbox.path, denying: ["a.txt"]) == ["b.txt"])
+        #expect(queue.unreadable == 1)
+        #expect(queue.backlog == 0, "an unreadable file is not waiting to be judged")
+        #expect(queue.isEmpty)
+
+        // Still refused when tried again: still left, and no new batch holds it.
+        queue.requeue([FileName("a.txt")])
+        #expect(takeAll(&queue, in: inbox.path, denying: ["a.txt"]).isEmpty)
+        #expect(queue.unreadable == 1)
+
+        // The producer's chmod is an IN_ATTRIB event: the file is read again, and judged.
+        #expect(chmod(inbox.path + "/a.txt", 0o640) == 0)
+        _ = queue.takeArrivals()
+        #expect(queue.isPending(FileName("a.txt")))
+        #expect(takeAll(&queue, in: inbox.path, denying: []) == ["a.txt"])
+        #expect(queue.unreadable == 0)
+    }
+
+    @Test func aChangeOfModeOfAReadableFileQueuesNothing() throws {
+        let inbox = try TemporaryDirectory()
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+        try inbox.write(".a.txt.tmp", article("A"))
+        _ = queue.takeArrivals()
+        #expect(chmod(inbox.path + "/.a.txt.tmp", 0o600) == 0)
+        _ = queue.takeArrivals()
+        #expect(queue.isEmpty, "only a file left unread is read again on a change of its attributes")
+    }
+
     @Test func aDeletedInboxIsReportedAndWatchedAgainOnceBack() throws {
         let root = try TemporaryDirectory()
         let inbox = root.path + "/inbox"

@@ -20,6 +20,7 @@ class DaemonProcess:
 
     With a `listener` the child gets it as NOTIFY_SOCKET (the caller owns and closes the listener, which
     may serve several daemons in turn); with `watchdog_usec` it gets WATCHDOG_USEC and WATCHDOG_PID.
+    `runner` comes before the command: `setpriv --reuid=...` runs the daemon as another user.
     """
 
     #: How much of the log's end a failure message quotes (None: all of it).
@@ -27,10 +28,11 @@ class DaemonProcess:
 
     def __init__(self, binary: Path | str, inbox: Path | str, state: Path | str, timeline: Path | str,
                  log_path: Path, *, arguments: Iterable[str] = (), listener: NotifyListener | None = None,
-                 watchdog_usec: int | None = None, environment: dict[str, str] | None = None) -> None:
+                 watchdog_usec: int | None = None, environment: dict[str, str] | None = None,
+                 runner: Iterable[str] = ()) -> None:
         self.listener = listener
         self.log_path = Path(log_path)
-        command = [str(binary), "run", "--inbox", str(inbox), "--state", str(state), "--timeline", str(timeline),
+        command = [*runner, str(binary), "run", "--inbox", str(inbox), "--state", str(state), "--timeline", str(timeline),
                    *arguments]
         env = child_environment()
         if listener:

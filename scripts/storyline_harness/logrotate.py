@@ -1,18 +1,22 @@
 """The shipped deploy/logrotate.d/storyline aimed at a harness's own timeline, and the program to run it.
 
-The tests and the soak run the real logrotate on the real file, changing only the timeline's path and
-the reload command, so a change to the shipped file is what they test.
+The tests and the soak run the real logrotate on the real file, changing only the timeline's path, the
+reload command and the owner `create` gives the new file (the harness's own user and group: the shipped
+`storyline` user need not exist where they run), so a change to the shipped file is what they test.
 """
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import shutil
 from pathlib import Path
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "logrotate.d" / "storyline"
 SHIPPED_TIMELINE = "/var/lib/storyline/timeline.jsonl"
 SHIPPED_RELOAD = "systemctl reload storyline >/dev/null 2>&1 || true"
+SHIPPED_OWNER = "create 0640 storyline storyline-readers"
 
 
 def find_logrotate() -> str | None:
@@ -24,9 +28,14 @@ def find_logrotate() -> str | None:
 
 
 def aimed_config(timeline: Path, reload: str) -> str:
-    """The shipped configuration with SHIPPED_TIMELINE replaced by `timeline` and SHIPPED_RELOAD by
-    `reload`; ValueError when the shipped file no longer holds them."""
+    """The shipped configuration with SHIPPED_TIMELINE replaced by `timeline`, SHIPPED_RELOAD by
+    `reload` and the owner in SHIPPED_OWNER by this process's user and group; ValueError when the
+    shipped file no longer holds them."""
     text = SHIPPED_CONFIG.read_text()
+    if SHIPPED_OWNER not in text:
+        raise ValueError(f"{SHIPPED_CONFIG} must create the new file with `{SHIPPED_OWNER}`")
+    owner = f"create 0640 {pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name}"
+    text = text.replace(SHIPPED_OWNER, owner)
     if text.count(SHIPPED_TIMELINE) != 1:
         raise ValueError(f"{SHIPPED_CONFIG} must rotate {SHIPPED_TIMELINE} (once)")
     if SHIPPED_RELOAD not in text:

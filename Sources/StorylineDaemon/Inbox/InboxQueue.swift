@@ -8,6 +8,11 @@ import StorylineCore
 /// being written (`InboxNames.isInProgress`); their names wait in `pending`; batches read them ahead
 /// (`ReadAhead`) and take the earliest by `published`. A file that cannot be moved out of the inbox is
 /// left alone until a move succeeds, so it is not read again and again meanwhile.
+///
+/// A file this process may not read (a producer's umask of 077) is not an article yet, nor a
+/// rejection: it stays where it is, with one warning, and is read again when its attributes change
+/// (the producer's `chmod`), when it is written again, every `deniedRetryInterval`, and at the next
+/// start.
 struct InboxQueue {
     /// What the watch found that the loop must act on.
     enum Trouble: Equatable {
@@ -21,6 +26,13 @@ struct InboxQueue {
     private var pending: Set<FileName> = []
     private var readAhead = ReadAhead()
     private var unmovable: Set<FileName> = []
+    /// Files that could not be read for want of permission, warned about once each.
+    private var denied: Set<FileName> = []
+    private var deniedRetryAt = ContinuousClock.now + deniedRetryInterval
+
+    /// How often files that could not be read are tried again even when nothing says they changed (a
+    /// change of a group's members, or of an ACL default, sends no event for the file).
+    static let deniedRetryInterval: Duration = .seconds(60)
 
     init(directory: String, logger: Logger) {
         self.directory = directory
@@ -36,8 +48,11 @@ struct InboxQueue {
     /// Whether no file waits, read ahead or not.
     var isEmpty: Bool { pending.isEmpty && readAhead.isEmpty }
 
-    /// The files waiting to be judged, read ahead or not.
-    var backlog: Int { pending.count + readAhead.count }
+    /// The files waiting to be judged, read ahead or not (not those this process may not read).
+    var backlog: Int { (denied.isEmpty ? pending.count : pending.subtracting(denied).count) + readAhead.count }
+
+    /// The files left in the inbox because this process may not read them.
+    var unreadable: Int { denied.count }
 
     /// Whether `name` waits to be read (not counting the read-ahead).
     func isPending(_ name: FileName) -> Bool { pending.contains(name) }
@@ -74,6 +89,8 @@ struct InboxQueue {
             switch change {
             case let .arrived(name):
                 add(name)
+            case let .attributesChanged(name):
+                if denied.contains(name) { pending.insert(name) }
             case .overflow:
                 logger.warning("the inotify queue overflowed: rescanning the inbox")
                 scan()
@@ -106,11 +123,35 @@ struct InboxQueue {
 
     /// Reads waiting files ahead with `read` (up to `ReadAhead`'s bounds), then takes out the next batch:
     /// the `count` earliest by `published`, fewer once they hold `bytes`.
+    ///
+    /// A file `read` finds this process may not read (`Intake.Read.denied`) is never in a batch: it is
+    /// left in the inbox, with a warning the first time.
     mutating func takeBatch(
         _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, read: (FileName) -> Intake.Read
     ) -> [(name: FileName, read: Intake.Read)] {
-        readAhead.fill(from: &pending, skipping: unmovable, read: read)
+        let retried = pending.intersection(denied)
+        for (name, reason) in readAhead.fill(from: &pending, skipping: unmovable, read: read) where !denied.contains(name) {
+            denied.insert(name)
+            logger.warning("""
+                \(name) cannot be read by storyline, so it is left in the inbox unjudged: \(reason). Make it readable by \
+                the daemon's user or group (chmod g+r; a producer's umask of 027 does it): it is read as soon as its mode \
+                changes, and tried again every minute
+                """, metadata: ["article.file": "\(name)", "inbox.unreadable": "\(denied.count)"])
+        }
+        // Those tried again and read this time (or gone) are no longer left unread.
+        for name in retried where !pending.contains(name) && (readAhead.holds(name) || !Syscalls.exists(bytes: name.path(in: directory))) {
+            denied.remove(name)
+            logger.notice("\(name) can be read now", metadata: ["article.file": "\(name)"])
+        }
         return readAhead.takeEarliest(count, bytes: bytes)
+    }
+
+    /// Queues the files that could not be read to be tried again, once `deniedRetryInterval` has
+    /// passed since the last time.
+    mutating func retryUnreadableIfDue() {
+        guard !denied.isEmpty, ContinuousClock.now >= deniedRetryAt else { return }
+        deniedRetryAt = .now + Self.deniedRetryInterval
+        pending.formUnion(denied)
     }
 
     /// Puts names back to be read again (their batch was not committed, or the file at a judged name
@@ -123,6 +164,7 @@ struct InboxQueue {
     mutating func forget(_ name: FileName) {
         pending.remove(name)
         readAhead.remove(name)
+        denied.remove(name)
     }
 
     /// Marks a judged file that could not be moved (it is not read again until it moves), or clears

@@ -8,6 +8,8 @@ public enum InboxChange: Sendable, Hashable {
     /// A file was closed after writing, renamed into the inbox, or made there complete (see
     /// `InboxWatcher.isCompleteWhenCreated`).
     case arrived(FileName)
+    /// A file's mode, owner or times changed (a `chmod` that may let this process read it).
+    case attributesChanged(FileName)
     /// The kernel's event queue overflowed: some events are lost; rescan the directory.
     case overflow
     /// The inbox itself was deleted, moved, or its file system unmounted.
@@ -15,7 +17,8 @@ public enum InboxChange: Sendable, Hashable {
 }
 
 /// Watches the inbox with inotify for files that are complete: closed after writing, renamed in, or
-/// complete the moment their name appeared.
+/// complete the moment their name appeared; and for changed attributes, which may make a file that
+/// could not be read readable.
 ///
 /// A name created by `open(O_CREAT)` is a write in progress until its close; but `link()`, `symlink()`
 /// and `mknod()` make an entry that no close will follow. Such an entry is taken at its creation when it
@@ -44,7 +47,7 @@ public final class InboxWatcher {
 
     /// Watches `directory` again (after it was recreated).
     public func arm() throws(SystemCallError) {
-        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
+        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_ATTRIB) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
             | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
         watch = try Syscalls.addWatch(descriptor, path: directory, mask: mask)
     }
@@ -70,7 +73,9 @@ public final class InboxWatcher {
                         let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
                         let name = FileName(bytes: Array(nameBytes[0..<end]))
                         let created = event.mask & UInt32(IN_CREATE) != 0
-                        if !created || (event.mask & UInt32(IN_ISDIR) == 0 && isCompleteWhenCreated(name)) {
+                        if event.mask & UInt32(IN_ATTRIB) != 0 {
+                            changes.append(.attributesChanged(name))
+                        } else if !created || (event.mask & UInt32(IN_ISDIR) == 0 && isCompleteWhenCreated(name)) {
                             changes.append(.arrived(name))
                         }
                     }

@@ -24,19 +24,34 @@ struct ReadAhead {
     private var isFull: Bool { reads.count >= Self.maximumFiles || (bytes >= Self.maximumBytes && !reads.isEmpty) }
     var count: Int { reads.count }
 
+    /// Whether a read of `name` is held.
+    func holds(_ name: FileName) -> Bool { reads[name] != nil }
+
     /// Moves waiting names from `pending` (by name, `skipping` those that cannot be moved) into the
     /// read-ahead, reading each with `read`, until it is full or nothing waits.
-    mutating func fill(from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Intake.Read) {
-        guard !pending.isEmpty, !isFull else { return }
+    ///
+    /// - Returns: the files that could not be read for want of permission (`Intake.Read.denied`), with
+    ///   why: they are not held, and are out of `pending`.
+    @discardableResult
+    mutating func fill(
+        from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Intake.Read
+    ) -> [(name: FileName, reason: String)] {
+        guard !pending.isEmpty, !isFull else { return [] }
+        var denied: [(name: FileName, reason: String)] = []
         for name in pending.sorted() where !skipping.contains(name) {
             guard !isFull else { break }
             pending.remove(name)
             remove(name)
             let value = read(name)
+            if case let .denied(reason) = value {
+                denied.append((name, reason))
+                continue
+            }
             reads[name] = value
             bytes += value.bytes
             mostBytes = max(mostBytes, bytes)
         }
+        return denied
     }
 
     /// The most file bytes the read-ahead held at once since the last call.

@@ -15,6 +15,8 @@ extension Explanation {
                 return (path, prepared.article, prepared.submission.sha256)
             case let .rejected(error, _):
                 throw ExplanationError(message: "\(path) is not an article: \(error.reason) (\(error.code.rawValue))")
+            case let .denied(reason):
+                throw ExplanationError(message: "\(path) cannot be read: \(reason)")
             }
         }
         let (first, second) = (try load(earlier), try load(later))

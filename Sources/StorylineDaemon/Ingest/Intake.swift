@@ -12,6 +12,9 @@ public enum Intake {
     public enum Read: Sendable {
         case article(PreparedArticle, bytes: Int, version: FileVersion?)
         case rejected(ArticleRejection, version: FileVersion?)
+        /// Not read: this process may not open the file (`ArticleFile.Failure.denied`). It gets no line
+        /// and stays in the inbox until it can be read.
+        case denied(String)
 
         /// The time it is judged by, nil for a rejection and for an article without a believed date.
         public var published: Timestamp? {
@@ -28,6 +31,7 @@ public enum Intake {
         public var version: FileVersion? {
             switch self {
             case let .article(_, _, version), let .rejected(_, version): return version
+            case .denied: return nil
             }
         }
     }
@@ -39,11 +43,16 @@ public enum Intake {
         _ name: FileName, in directory: String, sizeLimit: Int, arrival: Timestamp, tokenizer: inout Tokenizer
     ) -> Read {
         let file: ArticleFile
-        do throws(ArticleRejection) {
+        do throws(ArticleFile.Failure) {
             file = try ArticleFile.read(name, in: directory, sizeLimit: sizeLimit)
         } catch {
-            // Not read (a link, a directory, too large): which file it was comes from the name.
-            return .rejected(error, version: (try? FileVersion.current(of: name, in: directory)) ?? nil)
+            switch error {
+            case let .rejected(rejection):
+                // Not read (a link, a directory, too large): which file it was comes from the name.
+                return .rejected(rejection, version: (try? FileVersion.current(of: name, in: directory)) ?? nil)
+            case let .denied(reason):
+                return .denied(reason)
+            }
         }
         return prepare(file, arrival: arrival, tokenizer: &tokenizer)
     }
@@ -85,6 +94,8 @@ extension StateStore.Batch {
             }
         case let .rejected(error, _):
             rejection = error
+        case let .denied(reason):
+            preconditionFailure("a file that was not read has no line: \(reason)")
         }
         let event = TimelineEvent(seq: seq, time: time, rejectedFile: name.description, rejection: rejection)
         events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, version: read.version,

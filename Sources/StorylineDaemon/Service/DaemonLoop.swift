@@ -144,6 +144,7 @@ final class DaemonLoop {
             }
             try handleSignals()
             takeArrivals()
+            queue.retryUnreadableIfDue()
             retryIfDue()
             pruneIfDue()
             status.pingWatchdog()
@@ -506,7 +507,7 @@ final class DaemonLoop {
 
     // MARK: Status
 
-    private var summary: String { status.summary(backlog: queue.backlog) }
+    private var summary: String { status.summary(backlog: queue.backlog, unreadable: queue.unreadable) }
 
     private var statusText: String {
         switch health {
@@ -529,6 +530,7 @@ final class DaemonLoop {
         func bytes(_ file: String) -> Int { Int((try? Syscalls.status(ofPath: file))??.st_size ?? 0) }
         let levels = DaemonMetrics.Levels(
             liveStories: engine.liveStories, indexedArticles: engine.indexedArticles, backlog: queue.backlog,
+            unreadable: queue.unreadable,
             seq: reconciler.committedSeq, stateBytes: bytes(store.path) + bytes(store.path + "-wal"),
             timelineBytes: bytes(configuration.timeline), watchdogPings: status.watchdogPings)
         do {

@@ -20,6 +20,7 @@ final class DaemonMetrics {
     private let liveStories: Gauge
     private let indexedArticles: Gauge
     private let backlog: Gauge
+    private let unreadable: Gauge
     private let timelineSeq: Gauge
     private let lastCommit: Gauge
     private let stateBytes: Gauge
@@ -84,6 +85,8 @@ final class DaemonMetrics {
         liveStories = registry.makeGauge(descriptor: Self.named("live", "stories", "Stories that can still take articles"))
         indexedArticles = registry.makeGauge(descriptor: Self.named("indexed", "articles", "Articles in the engine's indexes"))
         backlog = registry.makeGauge(descriptor: Self.named("backlog", "files", "Files waiting in the inbox to be judged"))
+        unreadable = registry.makeGauge(
+            descriptor: Self.named("inbox_unreadable", "files", "Files left in the inbox because the daemon may not read them"))
         timelineSeq = registry.makeGauge(descriptor: Self.named("timeline", "seq", "Seq of the last line committed"))
         lastCommit = registry.makeGauge(
             descriptor: Self.named("last_commit", "seconds", "Duration of the last batch's state transaction, fsync included"))
@@ -144,6 +147,8 @@ final class DaemonMetrics {
         var liveStories: Int
         var indexedArticles: Int
         var backlog: Int
+        /// Files the daemon may not read, left in the inbox (`InboxQueue.unreadable`).
+        var unreadable: Int
         var seq: Int
         var stateBytes: Int
         var timelineBytes: Int
@@ -166,6 +171,7 @@ final class DaemonMetrics {
         liveStories.set(Int64(levels.liveStories))
         indexedArticles.set(Int64(levels.indexedArticles))
         backlog.set(Int64(levels.backlog))
+        unreadable.set(Int64(levels.unreadable))
         timelineSeq.set(Int64(levels.seq))
         stateBytes.set(Int64(levels.stateBytes))
         timelineBytes.set(Int64(levels.timelineBytes))

@@ -66,15 +66,17 @@ struct StatusReporter {
         counts.futureDated += futureDated
     }
 
-    /// The counts as the STATUS line shows them: "1,204 articles, 310 stories, …, backlog 12".
-    func summary(backlog: Int) -> String {
+    /// The counts as the STATUS line shows them: "1,204 articles, 310 stories, …, backlog 12";
+    /// `unreadable` files left in the inbox are named when there are any.
+    func summary(backlog: Int, unreadable: Int = 0) -> String {
         func counted(_ value: Int, _ one: String, _ many: String) -> String {
             "\(DigitGrouping.grouped(value)) \(value == 1 ? one : many)"
         }
         let futureDated = counts.futureDated > 0 ? "\(DigitGrouping.grouped(counts.futureDated)) future-dated, " : ""
         return "\(counted(counts.articles, "article", "articles")), \(counted(counts.stories, "story", "stories")), "
             + "\(counted(counts.duplicates, "duplicate", "duplicates")), \(DigitGrouping.grouped(counts.rejected)) rejected, "
-            + futureDated + "backlog \(DigitGrouping.grouped(backlog))"
+            + futureDated + (unreadable > 0 ? "\(DigitGrouping.grouped(unreadable)) unreadable in the inbox, " : "")
+            + "backlog \(DigitGrouping.grouped(backlog))"
     }
 
     /// A duration in milliseconds to two decimals, for the journal.
