@@ -1,12 +1,14 @@
 """The hardened unit under a real systemd 252, booted as PID 1 in a container (systemd-nspawn).
 
-The container runs over the host's own root with a volatile /: the project's unchanged
-deploy/storyline.service, the binary (at /usr/local/bin/storyline) and the probe script
-(Tests/System/probe.sh) are bound in; the probe drives the service with systemctl and journalctl and
-writes one line per check. This test prints every check, so a failure names the promise that broke.
+The container runs over the host's own root with a volatile / (a tmpfs, an empty /etc) and the host's
+/usr under a throwaway overlay (what the container writes there is gone when it stops): the probe
+(Tests/System/probe.sh) installs the project's unchanged deploy/ files (the unit, sysusers.d, tmpfiles.d, logrotate) and the binary at /usr/bin/storyline,
+makes a producer user and a reader user, drives the service with systemctl and journalctl as they
+would, and writes one line per check. This test prints every check, so a failure names the promise that broke.
 
 It needs root and systemd-nspawn (package systemd-container, installed by `make test`). Where it cannot
 boot the container it fails, loudly, unless STORYLINE_SKIP_SYSTEMD=1 is set on purpose.
+STORYLINE_KEEP_PROBE=1 keeps the probe directory (results, details, the journal) for a look afterwards.
 """
 
 import os
@@ -37,11 +39,12 @@ def test_the_unit_under_a_real_systemd(tmp_path):
 
     # /tmp paths keep the bind mounts short; the probe directory is shared with the container.
     probe = Path(tempfile.mkdtemp(prefix="storyline-nspawn-"))
+    probe.chmod(0o755)  # the producer and reader users in the container read the articles and scripts here
     try:
         (probe / "articles").mkdir()
-        for index in range(4):
+        for index in range(5):
             shutil.copy(support.seed(index), probe / "articles" / f"seed{index}.txt")
-        shutil.copy(support.REPO_ROOT / "deploy" / "storyline.service", probe / "storyline.service")
+        shutil.copytree(support.REPO_ROOT / "deploy", probe / "deploy")
         shutil.copy(SYSTEM / "probe.sh", probe / "probe.sh")
         bin_dir = probe / "bin"
         bin_dir.mkdir()
@@ -53,10 +56,9 @@ def test_the_unit_under_a_real_systemd(tmp_path):
             "[Unit]\nDescription=Storyline probe\nAfter=basic.target\n"
             "[Service]\nType=oneshot\nExecStart=/probe/probe.sh\nTimeoutStartSec=240\n")
         command = [
-            nspawn, "--quiet", "--keep-unit", "--directory=/", "--volatile=yes", "--private-network",
-            "--register=no", f"--bind={probe}:/probe",
-            f"--bind-ro={bin_dir}:/usr/local/bin",
-            # A debug build finds the Swift runtime in the toolchain; an installed one is static.
+            nspawn, "--quiet", "--keep-unit", "--directory=/", "--volatile=yes", "--overlay=/usr::/usr",
+            "--private-network", "--register=no", f"--bind={probe}:/probe",
+            # A debug build finds the Swift runtime in the toolchain; the packaged one is static.
             "--bind-ro=/opt/swift",
             f"--bind-ro={probe}/probe.target:/etc/systemd/system/probe.target",
             f"--bind-ro={probe}/probe.service:/etc/systemd/system/probe.service",
@@ -72,7 +74,7 @@ def test_the_unit_under_a_real_systemd(tmp_path):
             skip_or_fail(f"the container did not run the probe (exit {boot.returncode}): {boot.stderr[-2000:]}")
         results = results_file.read_text().splitlines()
         print("\n".join(results))
-        for name in ("status.txt", "story.txt", "tail.txt"):
+        for name in ("status.txt", "story.txt", "tail.txt", "metrics.txt"):
             if (probe / name).exists():
                 print(f"--- {name}\n{(probe / name).read_text()}")
         failed = [line for line in results if line.startswith("FAIL")]
@@ -81,4 +83,7 @@ def test_the_unit_under_a_real_systemd(tmp_path):
         assert results and results[-1] == "done", "the probe stopped early:\n" + "\n".join(results) + details[-4000:]
         assert len(results) >= 20
     finally:
-        shutil.rmtree(probe, ignore_errors=True)
+        if os.environ.get("STORYLINE_KEEP_PROBE") == "1":
+            print(f"kept {probe}")
+        else:
+            shutil.rmtree(probe, ignore_errors=True)

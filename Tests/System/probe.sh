@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs inside a container booted with a real systemd 252 (see test_systemd.py): installs the project's
-# unchanged deploy/storyline.service, drives it with systemctl and journalctl, and writes one line per
+# unchanged deploy/ files (unit, sysusers.d, tmpfiles.d, logrotate) and the binary, drives the service
+# with systemctl and journalctl as root, as a producer user and as a reader user, and writes one line per
 # check to /probe/results ("ok: ..." or "FAIL: ..."), then powers the container off.
 set -u
 results=/probe/results
@@ -24,8 +25,14 @@ wait_status() {  # wait_status TEXT: until StatusText contains TEXT
     show StatusText
     return 1
 }
-drop_plain() { cat "/probe/articles/$1" > "$inbox/$1"; }
-drop_renamed() { cp "/probe/articles/$1" "$inbox/.$1.tmp" && mv "$inbox/.$1.tmp" "$inbox/$1"; }
+# Producers are members of storyline-producers, with the usual umask of 027 unless told otherwise.
+# (setpriv, not runuser or su: the container's /etc holds no PAM configuration.)
+as_user() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
+export -f as_user
+as_producer() { as_user producer sh -c "umask ${UMASK:-027}; $1"; }
+dropped() { "$@" >> /probe/details 2>&1 || echo "FAIL: the producer could not drop a file ($*)" >> "$results"; }
+drop_plain() { dropped as_producer "cat /probe/articles/$1 > $inbox/$1"; }
+drop_renamed() { dropped as_producer "cp /probe/articles/$1 $inbox/.$1.tmp && mv $inbox/.$1.tmp $inbox/$1"; }
 one_line_per_file() {  # every named file has exactly one line
     for file in "$@"; do
         [ "$(grep -c "\"file\":\"$file\"" "$timeline")" = 1 ] || { echo "$file: $(grep -c "\"file\":\"$file\"" "$timeline") lines"; return 1; }
@@ -36,8 +43,23 @@ import json, sys
 seqs = [json.loads(line)["seq"] for line in open(sys.argv[1], encoding="utf-8")]
 sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)' "$timeline"; }
 
-cp /probe/storyline.service /etc/systemd/system/storyline.service
+# Install as a package does: the binary, the unit, the user and groups, the directories, logrotate.
+install -m 0755 /probe/bin/storyline /usr/bin/storyline
+install -m 0644 /probe/deploy/storyline.service /etc/systemd/system/storyline.service
+install -D -m 0644 /probe/deploy/sysusers.d/storyline.conf /usr/lib/sysusers.d/storyline.conf
+install -D -m 0644 /probe/deploy/tmpfiles.d/storyline.conf /usr/lib/tmpfiles.d/storyline.conf
+install -D -m 0644 /probe/deploy/logrotate.d/storyline /etc/logrotate.d/storyline
+check "systemd-sysusers makes the storyline user and its groups" systemd-sysusers storyline.conf
+check "systemd-tmpfiles makes /var/lib/storyline, its inbox and its state" systemd-tmpfiles --create storyline.conf
 systemctl daemon-reload
+mode_of() { stat -c '%a %U %G' "$1"; }
+check "/var/lib/storyline is 2751 storyline:storyline-readers" test "$(mode_of /var/lib/storyline)" = "2751 storyline storyline-readers"
+check "the inbox is 2770 storyline:storyline-producers" test "$(mode_of "$inbox")" = "2770 storyline storyline-producers"
+check "the state is 0700 storyline:storyline" test "$(mode_of /var/lib/storyline/state)" = "700 storyline storyline"
+# A producer, a reader and a user who is neither: ordinary accounts, two of them in the shipped groups.
+mkdir -p /run/sysusers.d
+printf 'u producer -\nm producer storyline-producers\nu reader -\nm reader storyline-readers\nu outsider -\n' > /run/sysusers.d/probe.conf
+systemd-sysusers /run/sysusers.d/probe.conf
 
 # Start: systemctl start returns once READY=1 was sent.
 systemctl start storyline
@@ -51,8 +73,27 @@ drop_renamed seed1.txt
 check "two dropped files give two timeline lines" wait_lines 2
 check "a plain write and a renamed write have exactly one line each" one_line_per_file seed0.txt seed1.txt
 check "StatusText reflects the dropped files (2 articles)" wait_status "2 articles"
-group_readable() { local mode; mode=$(stat -c '%a' "$timeline"); echo "mode $mode"; [ $(( 8#$mode & 8#040 )) -ne 0 ]; }
-check "the timeline is readable by the unit's group (mode 0640 or wider)" group_readable
+check "the timeline is 0640 storyline:storyline-readers" test "$(mode_of "$timeline")" = "640 storyline storyline-readers"
+check "the producer's files are judged and moved out of the inbox" bash -c "[ -z \"\$(ls -A $inbox)\" ]"
+check "the reader reads the timeline (tail)" bash -c "as_user reader tail -n 2 $timeline | grep -q seed1.txt"
+check "the reader reads it with storyline tail" bash -c "as_user reader storyline tail --timeline $timeline --from-seq 1 | grep -q seed0.txt"
+check "a user in neither group cannot read the timeline" bash -c "! as_user outsider cat $timeline 2>/dev/null"
+check "a user in neither group cannot write the inbox" bash -c "! as_user outsider sh -c 'echo x > $inbox/outsider.txt' 2>/dev/null"
+check "the reader cannot write the inbox" bash -c "! as_user reader sh -c 'echo x > $inbox/reader.txt' 2>/dev/null"
+check "neither the reader nor the producer can read the state" bash -c \
+    "! as_user reader ls /var/lib/storyline/state 2>/dev/null && ! as_user producer ls /var/lib/storyline/state 2>/dev/null"
+
+# A producer whose umask is 077: its file is left in the inbox, unread, said once and counted, until the
+# producer makes it readable by the group; then it is judged like any other.
+UMASK=077 drop_plain seed4.txt
+check "a file of mode 0600 gets no line and stays in the inbox" bash -c "sleep 1; [ -e $inbox/seed4.txt ] && ! grep -q seed4.txt $timeline"
+check "StatusText counts it (1 unreadable in the inbox)" wait_status "1 unreadable in the inbox"
+unreadable_logged() { journalctl -u storyline --no-pager | grep -q "seed4.txt cannot be read by storyline, so it is left in the inbox unjudged"; }
+check "the journal says why and what to do" unreadable_logged
+as_producer "chmod g+r $inbox/seed4.txt"
+check "once the producer makes it group-readable it gets its line" wait_lines 3
+check "and it leaves the inbox" bash -c "for _ in \$(seq 50); do [ -e $inbox/seed4.txt ] || exit 0; sleep 0.1; done; exit 1"
+check "StatusText no longer counts it" wait_status "3 articles"
 
 # Reload: a new StatusText, still running.
 systemctl reload storyline
@@ -63,7 +104,7 @@ check "systemctl reload gives a new StatusText" wait_status "(reloaded)"
 # fails and the service runs on with its previous settings. A drop-in adds --config to ExecStart.
 config=/run/storyline-probe.yaml
 mkdir -p /run/systemd/system/storyline.service.d
-printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/storyline run --inbox %s --state /var/lib/storyline/state --timeline %s --config %s\n' \
+printf '[Service]\nExecStart=\nExecStart=/usr/bin/storyline run --inbox %s --state /var/lib/storyline/state --timeline %s --config %s\n' \
     "$inbox" "$timeline" "$config" > /run/systemd/system/storyline.service.d/config.conf
 echo 'batch_size: 64' > "$config"
 chmod 0644 "$config"
@@ -99,13 +140,13 @@ check "back to the shipped unit: running again" test "$(show SubState)" = runnin
 
 # A rejected file: warning priority in the journal.
 printf 'bin\000ary' > "$inbox/broken.txt"
-check "a binary file gets a line" wait_lines 3
+check "a binary file gets a line" wait_lines 4
 
 # Restart: no line for old files, seq continues.
 systemctl restart storyline
 drop_renamed seed2.txt
-check "after restart the new file gets its line" wait_lines 4
-check "after restart old files have no second line" one_line_per_file seed0.txt seed1.txt broken.txt seed2.txt
+check "after restart the new file gets its line" wait_lines 5
+check "after restart old files have no second line" one_line_per_file seed0.txt seed1.txt seed4.txt broken.txt seed2.txt
 check "seq is 1..N without gaps across the restart" seq_gapless
 
 # Injection: a name with a newline, an ESC and a quote, each trying to start a field of its own, and a
@@ -154,7 +195,7 @@ def nothing_forged():
 globals()[sys.argv[1]]()
 PY
 python3 /probe/hostile.py drop
-check "a file whose name and title hold newlines, ESC and quotes gets its line" wait_lines 5
+check "a file whose name and title hold newlines, ESC and quotes gets its line" wait_lines 6
 check "the timeline names that file exactly, with its title on one line" python3 /probe/hostile.py timeline_names_exact
 journalctl --sync
 journalctl -u storyline -o json > /probe/journal.json
@@ -186,7 +227,7 @@ expected = sorted(e["article"]["file"] for e in timeline if e.get("story") == "'
 got = sorted(json.loads(line)["STORYLINE_FILE"] for line in open("/probe/story.json"))
 assert got == expected, (got, expected)'
 check "no permission or system call denials in the journal under the sandbox" bash -c \
-    '! journalctl -u storyline | grep -Ei "operation not permitted|permission denied|seccomp|bad system call|errno=(1|13)\b|failed to set"'
+    '! journalctl -u storyline | grep -v "cannot be read by storyline, so it is left in the inbox" | grep -Ei "operation not permitted|permission denied|seccomp|bad system call|errno=(1|13)\b|failed to set"'
 
 systemctl status storyline --no-pager > /probe/status.txt 2>&1
 journalctl -u storyline "STORYLINE_STORY=$story" --no-pager -o short > /probe/story.txt 2>&1
@@ -232,10 +273,61 @@ back() {
 }
 check "Restart=on-failure brings it back" back
 check "NRestarts counts the restart" test "$(show NRestarts)" -ge 1
-check "nothing lost across the watchdog kill: every file has one line" one_line_per_file seed0.txt seed1.txt broken.txt seed2.txt seed3.txt
+check "nothing lost across the watchdog kill: every file has one line" one_line_per_file seed0.txt seed1.txt seed4.txt broken.txt seed2.txt seed3.txt
 check "seq still gapless after the watchdog kill" seq_gapless
 rm -rf /run/systemd/system/storyline.service.d
 systemctl daemon-reload
+
+# Metrics: Debian's node_exporter, its textfile collector on the state directory, scraped on loopback.
+systemctl restart storyline
+before=$(lines)
+drop_renamed seed1.txt  # the same article under its name again: counted as an exact duplicate
+wait_lines $((before + 1))
+prometheus-node-exporter --web.listen-address=127.0.0.1:9101 --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory=/var/lib/storyline/state >> /probe/details 2>&1 &
+exporter=$!
+cat > /probe/scrape.py <<'PY'
+import re, sys, time, urllib.request
+
+def scrape():
+    text = urllib.request.urlopen("http://127.0.0.1:9101/metrics", timeout=2).read().decode()
+    open("/probe/metrics.txt", "w").write(text)
+    return dict(re.findall(r'^(storyline_\S+|node_textfile_scrape_error) (\S+)$', text, re.M))
+
+# The daemon rewrites its file within a second of a change: scrape until the new line shows, 10 s at most.
+samples = {}
+for _ in range(100):
+    try:
+        samples = scrape()
+    except OSError:
+        pass
+    if samples.get('storyline_files_total{outcome="duplicate"}') == "1":
+        break
+    time.sleep(0.1)
+assert samples.get("node_textfile_scrape_error") == "0", samples
+# Counters count from this start (the restart above): one file since, an exact duplicate.
+assert samples['storyline_files_total{outcome="duplicate"}'] == "1", samples
+assert samples['storyline_duplicates_total{measure="exact"}'] == "1", samples
+assert samples["storyline_inbox_unreadable_files"] == "0", samples
+assert float(samples["storyline_timeline_seq"]) >= 8, samples
+assert "storyline_watchdog_pings_total" in samples and "storyline_batch_duration_seconds_count" in samples, samples
+PY
+check "node_exporter's textfile collector serves the daemon's metrics (files, duplicates, seq, unreadable files; no scrape error)" python3 /probe/scrape.py
+kill "$exporter"
+
+# Rotation by the shipped logrotate file: the new file is the readers', and the reader still reads it all.
+check "logrotate --force rotates the timeline and reloads the daemon" logrotate --force --state /run/logrotate.status /etc/logrotate.d/storyline
+check "the rotated copy is there, still the readers'" test "$(mode_of "$timeline.1")" = "640 storyline storyline-readers"
+check "the new live file is 0640 storyline:storyline-readers" test "$(mode_of "$timeline")" = "640 storyline storyline-readers"
+drop_renamed seed0.txt  # the same article again, in the new file
+check "the next line goes to the new live file" wait_lines 1
+cat > /probe/seqs.py <<'PY'
+import json, sys
+seqs = [json.loads(line)["seq"] for line in sys.stdin]
+sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= int(sys.argv[1]) else f"seqs {seqs}")
+PY
+check "the reader reads every line across the rotation with storyline tail" bash -c \
+    "as_user reader storyline tail --timeline $timeline --from-seq 1 | python3 /probe/seqs.py 9"
 systemctl stop storyline
 
 echo done >> "$results"
