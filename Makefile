@@ -5,6 +5,12 @@ PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
+# The release number, kept in one place: StorylineBuild.swift (`storyline --version` prints it).
+# `make deb VERSION=...` packages the same binary under another package version.
+VERSION      ?= $(shell sed -n 's/^ *public static let version = "\(.*\)"$$/\1/p' Sources/StorylineDaemon/System/StorylineBuild.swift)
+# The commit `storyline --version` names, for every build; Package.swift hands it to CLinux alone (a new
+# commit recompiles one C file). A plain `swift build` says "unknown".
+export STORYLINE_COMMIT := $(shell c=$$(git rev-parse --short=7 HEAD 2>/dev/null) && { git diff --quiet HEAD -- 2>/dev/null || c=$$c-dirty; echo $$c; })
 
 .PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval eval-draws fuzz soak clean
 

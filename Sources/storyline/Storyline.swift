@@ -16,6 +16,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
+        version: StorylineBuild.description,
         subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
     )
 }
