@@ -68,7 +68,8 @@ public final class StateStore: Sendable {
     /// Opens (creating and migrating) the database at `path`: WAL, synchronous=FULL, one transaction
     /// per batch.
     ///
-    /// - Throws: GRDB's `DatabaseError` or `SystemCallError`, with the path.
+    /// - Throws: `NewerStateError` when a newer build has migrated the database (nothing is written
+    ///   then); GRDB's `DatabaseError` or `SystemCallError`, with the path.
     public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.journalMode = .wal
@@ -84,10 +85,22 @@ public final class StateStore: Sendable {
     /// Migrates `database` and keeps it: tests give an in-memory `DatabaseQueue()`.
     ///
     /// - Parameter path: where the database is, for messages and for the snapshot beside it.
+    /// - Throws: `NewerStateError` before any migration runs when the database holds migrations this
+    ///   build does not know.
     init(database: any DatabaseWriter, path: String) throws {
         self.database = database
         self.path = path
+        try database.read { db in try Self.refuseNewerSchema(db, path: path) }
         try Self.migrator.migrate(database)
+    }
+
+    /// Throws when `db` holds applied migrations that this build has not registered: a newer build
+    /// migrated it, and GRDB would otherwise run this build's code on tables it does not understand.
+    ///
+    /// - Throws: `NewerStateError` naming the unknown migrations; GRDB's `DatabaseError`.
+    static func refuseNewerSchema(_ db: Database, path: String) throws {
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        guard unknown.isEmpty else { throw NewerStateError(path: path, unknownMigrations: unknown.sorted()) }
     }
 
     /// Closes the database on this thread. (Left to deinit, closing happens on a worker thread that
