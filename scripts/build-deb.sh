@@ -106,11 +106,13 @@ if [ "$1" = configure ]; then
     fi
     if [ -d /run/systemd/system ]; then
         systemctl --system daemon-reload
+        # A service that fails to start does not fail the installation: systemctl says why, and
+        # `systemctl status storyline` keeps it.
         if [ -z "$2" ]; then
-            systemctl start storyline.service
+            systemctl start storyline.service || true
         else
-            systemctl try-restart storyline.service
-            if systemctl --quiet is-enabled storyline.service; then systemctl start storyline.service; fi
+            systemctl try-restart storyline.service || true
+            if systemctl --quiet is-enabled storyline.service; then systemctl start storyline.service || true; fi
         fi
     fi
 fi
