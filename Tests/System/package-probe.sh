@@ -131,6 +131,25 @@ check "the service is active, running and READY after the downgrade" running_rea
 drop seed2.txt
 check "after the downgrade the data is kept and the next line is seq 3" line_after seed2.txt 3
 
+# A state a newer build migrated (as a real downgrade would find it): refused with exit 78 and one line,
+# and not restarted into the same refusal. The row is what a newer build's migration leaves.
+database=/var/lib/storyline/state/state.sqlite
+migrations() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2], sys.argv[3:]); c.commit(); c.close()' "$database" "$@"; }
+systemctl stop storyline
+migrations "INSERT INTO grdb_migrations (identifier) VALUES (?)" "v99: from a newer build"
+systemctl start storyline > /probe/newer-start.txt 2>&1
+sleep 3  # longer than RestartSec=2s: a restart would have happened by now
+check "a state of a newer build: the service exits 78 (ExecMainStatus)" test "$(show ExecMainStatus)" = 78
+check "a state of a newer build: not restarted (ActiveState=failed, NRestarts=0)" \
+    test "$(show ActiveState) $(show NRestarts)" = "failed 0"
+refusal_logged() { journalctl -u storyline --no-pager | grep "written by a newer Storyline" | grep -q "storyline restore --from DIR"; }
+check "a state of a newer build: the journal has the one-line refusal naming what to do" refusal_logged
+systemctl status storyline --no-pager > /probe/newer-status.txt 2>&1
+migrations "DELETE FROM grdb_migrations WHERE identifier = ?" "v99: from a newer build"
+systemctl reset-failed storyline
+systemctl start storyline
+check "once the newer build's migration is gone, the service runs again" running_ready
+
 # Remove: the service stops, the binary goes, the data and the conffile stay.
 dpkg_step remove.txt -r storyline
 check "dpkg -r storyline exits 0" test $? = 0
