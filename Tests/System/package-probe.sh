@@ -104,6 +104,10 @@ systemctl status storyline --no-pager > /probe/status.txt 2>&1
 
 # Upgrade: the postinst restarts the service on the new package; the state is kept and seq goes on.
 echo "# a local change, kept across upgrades" >> /etc/logrotate.d/storyline
+paths="--inbox $inbox --state /var/lib/storyline/state --timeline $timeline"
+echo "\$ storyline backup $paths --to /root/before-upgrade" > /probe/backup.txt
+check "storyline backup of the installed state before the upgrade" \
+    bash -c "storyline backup $paths --to /root/before-upgrade >> /probe/backup.txt 2>&1"
 first_pid=$(show MainPID)
 dpkg_step upgrade.txt -i /probe/second.deb
 check "dpkg -i $SECOND (an upgrade) exits 0" test $? = 0
@@ -145,6 +149,7 @@ check "a state of a newer build: not restarted (ActiveState=failed, NRestarts=0)
 refusal_logged() { journalctl -u storyline --no-pager | grep "written by a newer Storyline" | grep -q "storyline restore --from DIR"; }
 check "a state of a newer build: the journal has the one-line refusal naming what to do" refusal_logged
 systemctl status storyline --no-pager > /probe/newer-status.txt 2>&1
+journalctl -u storyline --no-pager -n 5 > /probe/newer-journal.txt 2>&1
 migrations "DELETE FROM grdb_migrations WHERE identifier = ?" "v99: from a newer build"
 systemctl reset-failed storyline
 systemctl start storyline
