@@ -79,7 +79,13 @@ public final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try self.init(database: DatabaseQueue(path: path, configuration: configuration), path: path)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        // Refused here too, so that the refused database is closed on this thread (see `close()`).
+        do { try queue.read { db in try Self.refuseNewerSchema(db, path: path) } } catch {
+            try? queue.close()
+            throw error
+        }
+        try self.init(database: queue, path: path)
     }
 
     /// Migrates `database` and keeps it: tests give an in-memory `DatabaseQueue()`.
