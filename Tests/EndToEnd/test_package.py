@@ -25,7 +25,7 @@ import pytest
 import support
 
 SYSTEM = support.REPO_ROOT / "Tests" / "System"
-OUTPUTS = ["install.txt", "dpkg-L.txt", "status.txt", "backup.txt", "upgrade.txt", "downgrade.txt", "newer-start.txt", "newer-status.txt", "newer-journal.txt", "remove.txt", "purge.txt",
+OUTPUTS = ["install.txt", "dpkg-L.txt", "status.txt", "backup.txt", "upgrade.txt", "downgrade.txt", "newer-start.txt", "newer-status.txt", "remove.txt", "purge.txt",
            "after-purge.txt", "reinstall.txt"]
 
 
