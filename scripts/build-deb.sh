@@ -55,7 +55,8 @@ maintainer="Storyline maintainers <maintainers@users.noreply.h-seed-e5dce9e0.exa
 # A native package (its version has no Debian revision): its changelog is changelog.gz.
 printf 'storyline (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -- %s  %s\n' \
     "$version" "$commit" "$maintainer" "$date" | gzip -9n > "$doc/changelog.gz"
-# Yams compiles libyaml's C sources into the binary (its CYaml target); there is no libyaml to link instead.
+# Yams compiles its own copy of libyaml's C sources into the binary (its CYaml target); it cannot be
+# pointed at Debian's libyaml-0-2 instead.
 install -D -m 0644 /dev/stdin "$tree/usr/share/lintian/overrides/storyline" <<'EOF'
 storyline: embedded-library libyaml [usr/bin/storyline]
 EOF

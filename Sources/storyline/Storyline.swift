@@ -209,9 +209,9 @@ struct Run: ParsableCommand {
         } catch {
             throw configurationError(error)
         }
-        // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
-        // start library worker threads that the sandbox refuses a priority to.
-        Glibc.exit(daemon.run())
+        // Exit here, with everything closed and flushed by `run()`, and the daemon still held: tearing
+        // the objects down would only start library worker threads that the sandbox refuses a priority to.
+        withExtendedLifetime(daemon) { Glibc.exit(daemon.run()) }
     }
 }
 

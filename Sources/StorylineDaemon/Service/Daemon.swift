@@ -26,6 +26,8 @@ public final class Daemon {
     private let sources: ConfigurationSources
     private let logger: Logger
     private let notifier: any ServiceNotifying
+    /// A state refused as a newer build's, kept until the process exits (`NewerStateError.closedDatabase`).
+    private var refusedState: NewerStateError?
 
     /// - Parameters:
     ///   - sources: the file and the command-line settings, resolved now and again on every SIGHUP.
@@ -95,6 +97,7 @@ public final class Daemon {
         let lock = try StateLock(state: configuration.state)
         let store: StateStore
         do { store = try StateStore(path: configuration.state + "/state.sqlite") } catch let error as NewerStateError {
+            refusedState = error
             throw DaemonError(message: "\(error)", errno: EPROTONOSUPPORT, exitStatus: NewerStateError.exitStatus)
         } catch {
             throw DaemonError(message: "cannot open the state database in \(configuration.state): \(error)", errno: EIO)

@@ -1,3 +1,5 @@
+import GRDB
+
 /// A state database that a newer build has migrated: it holds migrations this build does not know, so
 /// this build cannot tell what its tables mean and must not write to them.
 ///
@@ -9,6 +11,10 @@ public struct NewerStateError: Error, CustomStringConvertible {
     public var path: String
     /// The applied migrations this build has not registered, sorted.
     public var unknownMigrations: [String]
+    /// The refused database, closed, for the daemon to keep until it exits: letting it go disposes its
+    /// dispatch queue, which starts a worker thread that the sandbox refuses a priority to (a denial in
+    /// the journal, seen in the package test).
+    var closedDatabase: (any DatabaseWriter)?
 
     /// The exit status for it (EX_CONFIG): what is installed does not fit what is there.
     public static let exitStatus: Int32 = 78

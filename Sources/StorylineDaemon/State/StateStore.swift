@@ -80,8 +80,13 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
-        // Refused here too, so that the refused database is closed on this thread (see `close()`).
-        do { try queue.read { db in try Self.refuseNewerSchema(db, path: path) } } catch {
+        // Refused here too, so that the refused database is closed on this thread (see `close()`) and
+        // handed over in the error rather than released.
+        do { try queue.read { db in try Self.refuseNewerSchema(db, path: path) } } catch var error as NewerStateError {
+            try? queue.close()
+            error.closedDatabase = queue
+            throw error
+        } catch {
             try? queue.close()
             throw error
         }
