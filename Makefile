@@ -1,12 +1,21 @@
 # Storyline: `make run` and `make test` do all the set-up on a fresh Debian machine.
 SWIFT        ?= swift
-APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate prometheus-node-exporter python3 python3-pip python3-venv
+APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate prometheus-node-exporter python3 python3-pip python3-venv dpkg-dev binutils man-db
 PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
 DEBUG_BIN    := .build/debug/storyline
+STATIC_BIN   := .build-static/release/storyline
+# The release number, kept in one place: StorylineBuild.swift (`storyline --version` prints it).
+# `make deb VERSION=...` packages the same binary under another package version.
+VERSION      ?= $(shell sed -n 's/^ *public static let version = "\(.*\)"$$/\1/p' Sources/StorylineDaemon/System/StorylineBuild.swift)
+# The commit `storyline --version` names, for every build; Package.swift hands it to CLinux alone (a new
+# commit recompiles one C file). A plain `swift build` says "unknown".
+DEB_ARCH     := $(shell dpkg --print-architecture)
+DEB          := .build-deb/storyline_$(VERSION)_$(DEB_ARCH).deb
+export STORYLINE_COMMIT := $(shell c=$$(git rev-parse --short=7 HEAD 2>/dev/null) && { git diff --quiet HEAD -- 2>/dev/null || c=$$c-dirty; echo $$c; })
 
-.PHONY: help deps build release run test test-unit test-e2e test-units test-systemd install bench bench-engine eval eval-draws fuzz soak clean
+.PHONY: help deps build release static deb run test test-unit test-e2e test-units test-systemd install bench bench-engine eval eval-draws fuzz soak clean
 
 help:
 	@echo "make run           build and run the daemon on ./inbox (seeded from seeds/), printing the timeline"
@@ -18,7 +27,8 @@ help:
 	@echo "make fuzz          libFuzzer + AddressSanitizer on the parser, normaliser and shingler (FUZZ_SECONDS=300)"
 	@echo "make soak          10-minute soak of the release daemon (load, reloads, rotations, SIGKILLs) + the slow tests"
 	@echo "make sanitize      unit + end-to-end tests under ThreadSanitizer, then AddressSanitizer (slow; reports in .build-*san/reports)"
-	@echo "make install       static binary to /usr/local/bin, unit to /etc/systemd/system"
+	@echo "make deb           the Debian package: .build-deb/storyline_VERSION_ARCH.deb (static binary, unit, man page)"
+	@echo "make install       build the package and install it with dpkg -i (enables and starts the service)"
 
 # Debian packages and Python test modules, installed only when missing.
 deps:
@@ -54,25 +64,33 @@ test-unit: deps
 	$(SWIFT) test --skip-build
 
 test-e2e: build
-	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q -m 'not slow' Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py
+	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q -m 'not slow' Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py \
+		--ignore=Tests/EndToEnd/test_package.py
 
 # The unit under a real systemd 252 booted in a container; needs root (STORYLINE_SKIP_SYSTEMD=1 skips
 # it on purpose). Prints one line per check.
-test-systemd: build
+test-systemd: build deb
 	STORYLINE_BIN=$(CURDIR)/$(DEBUG_BIN) python3 -m pytest -q -s Tests/EndToEnd/test_systemd.py
+	STORYLINE_DEB=$(CURDIR)/$(DEB) STORYLINE_STATIC_BIN=$(CURDIR)/$(STATIC_BIN) \
+		python3 -m pytest -q -s Tests/EndToEnd/test_package.py
 
 test-units: build
 	scripts/check-units.sh $(DEBUG_BIN)
 
-# A self-contained binary (static Swift runtime) and the unit; then `systemctl enable --now storyline`.
-install: deps
+# A self-contained binary: the Swift runtime linked in, so that it runs without the toolchain.
+static: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
-	install -D -m 0755 .build-static/release/storyline $(DESTDIR)/usr/local/bin/storyline
-	install -D -m 0644 deploy/storyline.service $(DESTDIR)/etc/systemd/system/storyline.service
-	install -D -m 0644 deploy/logrotate.d/storyline $(DESTDIR)/etc/logrotate.d/storyline
-	install -D -m 0644 docs/operations.md $(DESTDIR)/usr/local/share/doc/storyline/operations.md
-	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
-	@echo "installed; start it with: systemctl enable --now storyline"
+
+# The Debian package (scripts/build-deb.sh checks the binary needs nothing under /opt/swift first).
+# `make deb VERSION=0.9.1~rc1` packages the same binary under another version.
+deb: static
+	@mkdir -p .build-deb
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) scripts/build-deb.sh $(STATIC_BIN) $(VERSION) .build-deb
+
+# One way to install: the package, with dpkg. Its postinst makes the user, groups and directories,
+# reloads systemd and enables and starts the service (on an upgrade, restarts it).
+install: deb
+	$(SUDO) dpkg -i $(DEB)
 
 # End-to-end daemon benchmark (burst, latency, scale to 1M articles, datasketch side by side); writes
 # docs/performance.md. Builds `state-fill` alone from the Benchmarks package (not the benchmark plugin).
@@ -111,7 +129,8 @@ soak: release
 # toolchain's own libraries (XCTest, Foundation) leak a few bytes at exit. A failing test does not stop
 # the other runs: read every summary. Findings: docs/reliability.md.
 .PHONY: sanitize
-SANITIZE_E2E := python3 -m pytest -q -m 'not slow' Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py
+SANITIZE_E2E := python3 -m pytest -q -m 'not slow' Tests/EndToEnd --ignore=Tests/EndToEnd/test_systemd.py \
+		--ignore=Tests/EndToEnd/test_package.py
 sanitize: deps
 	$(SWIFT) build --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread
 	rm -rf .build-tsan/reports && mkdir -p .build-tsan/reports
@@ -134,4 +153,4 @@ eval-draws: release
 	@scripts/eval-draws.py $(RELEASE_BIN)
 
 clean:
-	rm -rf .build .build-static Benchmarks/.build
+	rm -rf .build .build-static .build-deb Benchmarks/.build

@@ -1,6 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The commit `storyline --version` names, from the environment (the Makefile exports STORYLINE_COMMIT
+// for every build). Only CLinux is compiled with it, so a new commit recompiles one C file; a define
+// given with `-Xcc` would reach every target and rebuild them all, dependencies included. Without it
+// (a plain `swift build`) the binary says "unknown".
+let commit = Context.environment["STORYLINE_COMMIT"].flatMap { text in
+    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } && !text.isEmpty ? text : nil
+}
+
 let package = Package(
     name: "Storyline",
     platforms: [.macOS(.v15)],
@@ -24,7 +32,7 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .target(name: "CLinux"),
+        .target(name: "CLinux", cSettings: commit.map { [.define("STORYLINE_COMMIT", to: "\"\($0)\"")] }),
         .target(name: "StorylineCore"),
         .target(
             name: "StorylineDaemon",

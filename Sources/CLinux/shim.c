@@ -42,3 +42,12 @@ int storyline_map_blocks_from(int bytes) {
 int storyline_return_free_memory(void) {
     return malloc_trim(0);
 }
+
+// Set by Package.swift from the STORYLINE_COMMIT environment variable, which the Makefile exports.
+#ifndef STORYLINE_COMMIT
+#define STORYLINE_COMMIT "unknown"
+#endif
+
+const char *storyline_build_commit(void) {
+    return STORYLINE_COMMIT;
+}

@@ -22,12 +22,16 @@ struct StatePaths: ParsableArguments {
     }
 }
 
-/// Runs a maintenance step and prints its summary; a failure is one line on standard error, status 1.
+/// Runs a maintenance step and prints its summary; a failure is one line on standard error, status 1
+/// (78 for a state written by a newer build, as `run` exits).
 private func carryOut(_ step: () throws -> String) throws {
     do {
         print(try step())
     } catch let exit as ExitCode {
         throw exit
+    } catch let error as NewerStateError {
+        printError("storyline: \(error)")
+        throw ExitCode(NewerStateError.exitStatus)
     } catch {
         printError("storyline: \(error)")
         throw ExitCode.failure

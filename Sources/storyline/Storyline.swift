@@ -16,6 +16,7 @@ struct Storyline: ParsableCommand {
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
+        version: StorylineBuild.description,
         subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Backup.self, Restore.self, Reset.self]
     )
 }
@@ -208,9 +209,9 @@ struct Run: ParsableCommand {
         } catch {
             throw configurationError(error)
         }
-        // Exit here, with everything closed and flushed by `run()`: tearing the objects down would only
-        // start library worker threads that the sandbox refuses a priority to.
-        Glibc.exit(daemon.run())
+        // Exit here, with everything closed and flushed by `run()`, and the daemon still held: tearing
+        // the objects down would only start library worker threads that the sandbox refuses a priority to.
+        withExtendedLifetime(daemon) { Glibc.exit(daemon.run()) }
     }
 }
 

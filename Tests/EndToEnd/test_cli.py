@@ -1,6 +1,8 @@
-"""The command line: parameter validation, `explain`, and help that lists every option."""
+"""The command line: parameter validation, `explain`, help that lists every option, and the version."""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -170,7 +172,7 @@ def documented_keys() -> list[str]:
 def test_every_documented_key_is_an_option_of_run_and_nothing_else_is():
     options = options_in(support.run_storyline("run", "--help").stdout.decode())
     keys = {"--" + key.replace("_", "-") for key in documented_keys()}
-    assert options - keys == {"--config", "--verbose", "--help"}
+    assert options - keys == {"--config", "--verbose", "--help", "--version"}
     assert keys <= options
 
 
@@ -342,3 +344,23 @@ def test_a_runtime_error_is_one_line_with_status_1_and_no_usage(tmp_path):
         assert result.returncode == 1, f"exit {result.returncode}: {result.stderr}"
         assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
         assert "USAGE" not in result.stderr and result.stderr.startswith("storyline "), result.stderr
+
+
+def test_version_names_the_release_and_the_commit():
+    """`storyline --version`: the release number kept in StorylineBuild.swift and the commit the Makefile gave the
+    build (`unknown` for a plain `swift build`), `-dirty` when the tree had changes."""
+    source = (support.REPO_ROOT / "Sources" / "StorylineDaemon" / "System" / "StorylineBuild.swift").read_text()
+    release = re.search(r'public static let version = "([^"]+)"', source)[1]
+
+    result = support.run_storyline("--version")
+
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.decode()
+    match = re.fullmatch(r"storyline (\S+) \(commit ([0-9a-f]{7,40}(?:-dirty)?|unknown)\)\n", line)
+    assert match, line
+    assert match[1] == release, line
+    commit = match[2].removesuffix("-dirty")
+    if commit != "unknown" and shutil.which("git"):
+        known = subprocess.run(["git", "-C", str(support.REPO_ROOT), "cat-file", "-e", f"{commit}^{{commit}}"],
+                               capture_output=True)
+        assert known.returncode == 0, f"{commit} is not a commit of this repository"

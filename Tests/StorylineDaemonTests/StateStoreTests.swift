@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import StorylineCore
 @testable import StorylineDaemon
@@ -203,5 +204,44 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(Double(sizes[3]) <= Double(sizes[1]) * 1.1, "sizes: \(sizes)")
         #expect(try state.store.counts().articles == 1200)
         #expect(try state.restorable().count == 300)
+    }
+
+    @Test func refusesADatabaseANewerBuildMigrated() throws {
+        let database = try DatabaseQueue()
+        _ = try StateStore(database: database, path: "memory")
+        let future = "v99: a migration from a newer build"
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [future])
+        }
+        let applied = try database.read { db in try StateStore.migrator.appliedIdentifiers(db) }
+
+        let error = #expect(throws: NewerStateError.self) { try StateStore(database: database, path: "memory") }
+
+        #expect(error?.unknownMigrations == [future])
+        #expect(error?.description.contains("Install the newer build again") == true)
+        #expect(error?.description.contains("storyline restore --from DIR") == true)
+        #expect(error?.description.contains("\n") == false)
+        #expect(try database.read { db in try StateStore.migrator.appliedIdentifiers(db) } == applied)
+    }
+
+    @Test func refusesANewerDatabaseFileWhenItIsOpened() throws {
+        let state = try StateFixture()
+        try state.add(2, dated: now, judged: now)
+        state.store.close()
+        let queue = try DatabaseQueue(path: state.store.path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: later')") }
+        try queue.close()
+
+        #expect(throws: NewerStateError.self) { try StateStore(path: state.store.path) }
+    }
+
+    @Test func opensADatabaseOfAnOlderBuild() throws {
+        let database = try DatabaseQueue()
+        try StateStore.migrator.migrate(database, upTo: "v2: file names as bytes")
+
+        let store = try StateStore(database: database, path: "memory")
+
+        #expect(try store.lastSeq() == 0)
+        #expect(try database.read { db in try StateStore.migrator.hasCompletedMigrations(db) })
     }
 }

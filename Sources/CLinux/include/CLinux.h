@@ -1,7 +1,8 @@
 #ifndef STORYLINE_CLINUX_H
 #define STORYLINE_CLINUX_H
 
-// Linux calls that Swift's Glibc module does not import: signalfd, renameat2, mallopt and malloc_trim.
+// Linux calls that Swift's Glibc module does not import: signalfd, renameat2, mallopt and malloc_trim;
+// and the commit this binary was built from, which only the C compiler is told.
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -23,5 +24,9 @@ int storyline_map_blocks_from(int bytes);
 /// Gives every whole free page of the heap back to the system (malloc_trim(0)): by itself glibc gives
 /// back only free memory at the top of the heap. 1 if some memory was given back, 0 if none.
 int storyline_return_free_memory(void);
+
+/// The commit the binary was built from (`git rev-parse --short HEAD`, `-dirty` when the tree had
+/// changes), as the build defined STORYLINE_COMMIT for this target; "unknown" when it did not.
+const char *storyline_build_commit(void);
 
 #endif

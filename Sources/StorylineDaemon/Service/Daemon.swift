@@ -8,6 +8,9 @@ import Glibc
 public struct DaemonError: Error, CustomStringConvertible {
     public var message: String
     public var errno: Int32
+    /// 1 for what may work on a restart; 78 (EX_CONFIG, not restarted by the unit) for what cannot
+    /// until an operator acts, such as a state written by a newer build.
+    public var exitStatus: Int32 = 1
     public var description: String { message }
 }
 
@@ -23,6 +26,8 @@ public final class Daemon {
     private let sources: ConfigurationSources
     private let logger: Logger
     private let notifier: any ServiceNotifying
+    /// A state refused as a newer build's, kept until the process exits (`NewerStateError.closedDatabase`).
+    private var refusedState: NewerStateError?
 
     /// - Parameters:
     ///   - sources: the file and the command-line settings, resolved now and again on every SIGHUP.
@@ -54,7 +59,7 @@ public final class Daemon {
         } catch let error as DaemonError {
             notifier.failed(status: "failed: \(error.message)", errno: error.errno)
             logger.critical("\(error.message)")
-            return 1
+            return error.exitStatus
         } catch {
             notifier.failed(status: "failed: \(error)", errno: EIO)
             logger.critical("\(error)")
@@ -91,7 +96,10 @@ public final class Daemon {
         }
         let lock = try StateLock(state: configuration.state)
         let store: StateStore
-        do { store = try StateStore(path: configuration.state + "/state.sqlite") } catch {
+        do { store = try StateStore(path: configuration.state + "/state.sqlite") } catch let error as NewerStateError {
+            refusedState = error
+            throw DaemonError(message: "\(error)", errno: EPROTONOSUPPORT, exitStatus: NewerStateError.exitStatus)
+        } catch {
             throw DaemonError(message: "cannot open the state database in \(configuration.state): \(error)", errno: EIO)
         }
         do {

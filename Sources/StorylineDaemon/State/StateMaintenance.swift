@@ -84,8 +84,14 @@ public struct StateMaintenance {
         let seq: Int
         do {
             let queue = try DatabaseQueue(path: backupDatabase, configuration: Self.readOnly)
-            seq = try queue.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
+            seq = try queue.read { db in
+                // Refused here rather than at the daemon's next start, before anything is set aside.
+                try StateStore.refuseNewerSchema(db, path: backupDatabase)
+                return try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+            }
             try queue.close()
+        } catch let error as NewerStateError {
+            throw error
         } catch {
             throw Failure("cannot read the backup's state database \(backupDatabase): \(error)")
         }

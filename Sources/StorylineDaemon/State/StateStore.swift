@@ -68,7 +68,8 @@ public final class StateStore: Sendable {
     /// Opens (creating and migrating) the database at `path`: WAL, synchronous=FULL, one transaction
     /// per batch.
     ///
-    /// - Throws: GRDB's `DatabaseError` or `SystemCallError`, with the path.
+    /// - Throws: `NewerStateError` when a newer build has migrated the database (nothing is written
+    ///   then); GRDB's `DatabaseError` or `SystemCallError`, with the path.
     public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.journalMode = .wal
@@ -78,16 +79,39 @@ public final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try self.init(database: DatabaseQueue(path: path, configuration: configuration), path: path)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        // Refused here too, so that the refused database is closed on this thread (see `close()`) and
+        // handed over in the error rather than released.
+        do { try queue.read { db in try Self.refuseNewerSchema(db, path: path) } } catch var error as NewerStateError {
+            try? queue.close()
+            error.closedDatabase = queue
+            throw error
+        } catch {
+            try? queue.close()
+            throw error
+        }
+        try self.init(database: queue, path: path)
     }
 
     /// Migrates `database` and keeps it: tests give an in-memory `DatabaseQueue()`.
     ///
     /// - Parameter path: where the database is, for messages and for the snapshot beside it.
+    /// - Throws: `NewerStateError` before any migration runs when the database holds migrations this
+    ///   build does not know.
     init(database: any DatabaseWriter, path: String) throws {
         self.database = database
         self.path = path
+        try database.read { db in try Self.refuseNewerSchema(db, path: path) }
         try Self.migrator.migrate(database)
+    }
+
+    /// Throws when `db` holds applied migrations that this build has not registered: a newer build
+    /// migrated it, and GRDB would otherwise run this build's code on tables it does not understand.
+    ///
+    /// - Throws: `NewerStateError` naming the unknown migrations; GRDB's `DatabaseError`.
+    static func refuseNewerSchema(_ db: Database, path: String) throws {
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        guard unknown.isEmpty else { throw NewerStateError(path: path, unknownMigrations: unknown.sorted()) }
     }
 
     /// Closes the database on this thread. (Left to deinit, closing happens on a worker thread that
