@@ -63,6 +63,7 @@ def test_the_package_installs_upgrades_downgrades_and_removes_under_a_real_syste
 
     # /tmp paths keep the bind mounts short; the probe directory is shared with the container.
     probe = Path(tempfile.mkdtemp(prefix="storyline-package-"))
+    probe.chmod(0o755)  # the producer and reader users in the container read the articles here
     try:
         (probe / "articles").mkdir()
         for index in range(4):

@@ -68,16 +68,9 @@ mode_owner() {  # mode_owner PATH "MODE USER GROUP"
 check "/opt/swift is empty (the toolchain is hidden)" test -z "$(ls -A /opt/swift)"
 check "swift is not on PATH" bash -c '! command -v swift'
 
-# The unit the package ships: the binary it runs must be the packaged one. A unit of a branch that has
-# not got main's change yet names /usr/local/bin: that is a failure, and a runtime drop-in then points it
-# at /usr/bin so that the rest of the probe still says something.
+# The unit the package ships runs the packaged binary.
 shipped_exec=$(dpkg-deb --fsys-tarfile /probe/first.deb | tar -xO ./lib/systemd/system/storyline.service | sed -n 's/^ExecStart=\([^ ]*\).*/\1/p')
 check "the shipped unit's ExecStart= runs the packaged /usr/bin/storyline (it names $shipped_exec)" test "$shipped_exec" = /usr/bin/storyline
-if [ "$shipped_exec" != /usr/bin/storyline ]; then
-    mkdir -p /run/systemd/system/storyline.service.d
-    printf '[Service]\nExecStart=\nExecStart=/usr/bin/storyline run --inbox %s --state /var/lib/storyline/state --timeline %s\nExecReload=\nExecReload=/usr/bin/storyline reload --pid $MAINPID --state /var/lib/storyline/state\n' \
-        "$inbox" "$timeline" > /run/systemd/system/storyline.service.d/probe-path.conf
-fi
 
 # Install.
 dpkg_step install.txt -i /probe/first.deb
@@ -98,8 +91,32 @@ check "/var/lib/storyline/state is 700 storyline storyline" mode_owner /var/lib/
 check "the example configuration is installed" test -f /usr/share/doc/storyline/examples/storyline.yaml
 check "/etc/logrotate.d/storyline is a conffile" bash -c 'dpkg-query -W -f "\${Conffiles}" storyline | grep -q "/etc/logrotate.d/storyline "'
 dpkg -L storyline > /probe/dpkg-L.txt
-drop seed0.txt
-check "a file dropped by root into the inbox gets its timeline line (seq 1)" line_after seed0.txt 1
+# The shipped groups at work: a producer drops, a reader tails, as ordinary users (setpriv: no PAM here).
+mkdir -p /run/sysusers.d
+printf 'u producer -\nm producer storyline-producers\nu reader -\nm reader storyline-readers\n' > /run/sysusers.d/probe.conf
+systemd-sysusers /run/sysusers.d/probe.conf
+as_user() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
+check "a producer user writes a file into the inbox" as_user producer sh -c "umask 027; cat /probe/articles/seed0.txt > $inbox/seed0.txt"
+check "the producer's file gets its timeline line (seq 1)" line_after seed0.txt 1
+check "a reader user tails the timeline with storyline tail" bash -c \
+    "setpriv --reuid=reader --regid=reader --init-groups -- storyline tail --timeline $timeline --from-seq 1 | grep -q seed0.txt"
+check "systemctl reload of the installed service" systemctl reload storyline
+check "the reload ends in (reloaded)" wait_status "(reloaded)"
+# The metrics, scraped by Debian's node_exporter through its textfile collector.
+prometheus-node-exporter --web.listen-address=127.0.0.1:9102 --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory=/var/lib/storyline/state >> /probe/details 2>&1 &
+exporter=$!
+scraped() {
+    for _ in $(seq 100); do
+        curl_out=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9102/metrics", timeout=2).read().decode())' 2>/dev/null)
+        grep -q '^storyline_files_total{outcome="story_started"} 1$' <<< "$curl_out" && grep -q '^node_textfile_scrape_error 0$' <<< "$curl_out" && return 0
+        sleep 0.1
+    done
+    grep '^storyline_files_total\|^node_textfile' <<< "$curl_out"
+    return 1
+}
+check "node_exporter serves the installed daemon's metrics (files_total{story_started} 1, no scrape error)" scraped
+kill "$exporter"
 systemctl status storyline --no-pager > /probe/status.txt 2>&1
 
 # Upgrade: the postinst restarts the service on the new package; the state is kept and seq goes on.
