@@ -43,6 +43,8 @@ doc=$tree/usr/share/doc/storyline
 install -D -m 0755 "$binary" "$tree/usr/bin/storyline"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$tree/usr/bin/storyline"
 install -D -m 0644 "$repo/deploy/storyline.service" "$tree/lib/systemd/system/storyline.service"
+# The metrics socket ships disabled: `systemctl enable --now storyline-metrics.socket` listens on loopback.
+install -m 0644 "$repo/deploy/storyline-metrics.socket" "$repo/deploy/storyline-metrics@.service" "$tree/lib/systemd/system/"
 install -D -m 0644 "$repo/deploy/sysusers.d/storyline.conf" "$tree/usr/lib/sysusers.d/storyline.conf"
 install -D -m 0644 "$repo/deploy/tmpfiles.d/storyline.conf" "$tree/usr/lib/tmpfiles.d/storyline.conf"
 install -D -m 0644 "$repo/deploy/logrotate.d/storyline" "$tree/etc/logrotate.d/storyline"
@@ -126,7 +128,7 @@ cat > "$tree/DEBIAN/prerm" <<'EOF'
 # package's postinst restarts it.
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-    systemctl stop storyline.service || true
+    systemctl stop storyline-metrics.socket storyline.service || true
 fi
 exit 0
 EOF
@@ -140,7 +142,8 @@ set -e
 case "$1" in
     remove|purge)
         if [ "$1" = purge ]; then
-            rm -f /etc/systemd/system/multi-user.target.wants/storyline.service
+            rm -f /etc/systemd/system/multi-user.target.wants/storyline.service \
+                /etc/systemd/system/sockets.target.wants/storyline-metrics.socket
         fi
         if [ -d /run/systemd/system ]; then
             systemctl --system daemon-reload || true

@@ -86,3 +86,38 @@ struct Reset: ParsableCommand {
         try carryOut { try paths.maintenance().reset() }
     }
 }
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the daemon's metrics file, or answer one HTTP request with it (--http).",
+        discussion: """
+            The daemon writes its metrics in Prometheus's text format to metrics_file (STATE/metrics.prom by \
+            default). Without --http this prints that file. With --http it reads one HTTP request from standard \
+            input and answers it on standard output: GET or HEAD of /metrics (or /) is the file, 503 when the \
+            daemon has not written it. deploy/storyline-metrics.socket runs it so, once per connection, on \
+            127.0.0.1:9464. Exits 1 when the answer is not the file.
+            """)
+    @Option(help: settingHelp("state")) var state: String?
+    @Option(help: settingHelp("metrics_file")) var metricsFile: String?
+    @Option(help: ArgumentHelp("The daemon's YAML configuration file, for the paths in it.", valueName: "file"))
+    var config: String?
+    @Flag(help: "Answer one HTTP request on standard input and output (for a socket-activated service).")
+    var http = false
+
+    func validate() throws { _ = try settingSources(self, besides: ["config"]) }
+
+    func run() throws {
+        var sources = try settingSources(self, besides: ["config"])
+        sources.file = config
+        let path: String
+        do { path = try sources.layered().effectiveMetricsFile } catch { throw configurationError(error) }
+        if http {
+            guard MetricsHTTP.answer(input: 0, output: 1, metricsFile: path) else { throw ExitCode.failure }
+            return
+        }
+        switch MetricsHTTP.contents(of: path) {
+        case .success(let bytes): print(String(decoding: bytes, as: UTF8.self), terminator: "")
+        case .failure(let error): throw runtimeError("storyline metrics: \(error) (is storyline running?)")
+        }
+    }
+}

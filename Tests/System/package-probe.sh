@@ -117,6 +117,12 @@ scraped() {
 }
 check "node_exporter serves the installed daemon's metrics (files_total{story_started} 1, no scrape error)" scraped
 kill "$exporter"
+check "the metrics socket ships disabled" bash -c '[ "$(systemctl is-enabled storyline-metrics.socket)" = disabled ]'
+systemctl start storyline-metrics.socket
+check "storyline-metrics.socket serves the installed daemon's metrics on 127.0.0.1:9464" python3 -c '
+import urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:9464/metrics", timeout=5).read().decode()
+assert "storyline_files_total{outcome=\"story_started\"} 1" in text.splitlines(), text'
 systemctl status storyline --no-pager > /probe/status.txt 2>&1
 
 # Upgrade: the postinst restarts the service on the new package; the state is kept and seq goes on.
@@ -177,6 +183,7 @@ check "once the newer build's migration is gone, the service runs again" running
 dpkg_step remove.txt -r storyline
 check "dpkg -r storyline exits 0" test $? = 0
 check "after dpkg -r the service is stopped (ActiveState=inactive)" test "$(show ActiveState)" = inactive
+check "after dpkg -r the metrics socket is stopped" bash -c '[ "$(systemctl show -p ActiveState --value storyline-metrics.socket)" = inactive ]'
 check "after dpkg -r /usr/bin/storyline is gone" test ! -e /usr/bin/storyline
 check "after dpkg -r the timeline is kept (3 lines)" test "$(lines)" = 3
 check "after dpkg -r the state database is kept" test -s /var/lib/storyline/state/state.sqlite

@@ -45,7 +45,8 @@ sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)' "$timeline"; }
 
 # Install as a package does: the binary, the unit, the user and groups, the directories, logrotate.
 install -m 0755 /probe/bin/storyline /usr/bin/storyline
-install -m 0644 /probe/deploy/storyline.service /etc/systemd/system/storyline.service
+install -m 0644 /probe/deploy/storyline.service /probe/deploy/storyline-metrics.socket \
+    /probe/deploy/storyline-metrics@.service /etc/systemd/system/
 install -D -m 0644 /probe/deploy/sysusers.d/storyline.conf /usr/lib/sysusers.d/storyline.conf
 install -D -m 0644 /probe/deploy/tmpfiles.d/storyline.conf /usr/lib/tmpfiles.d/storyline.conf
 install -D -m 0644 /probe/deploy/logrotate.d/storyline /etc/logrotate.d/storyline
@@ -314,6 +315,28 @@ assert "storyline_watchdog_pings_total" in samples and "storyline_batch_duration
 PY
 check "node_exporter's textfile collector serves the daemon's metrics (files, duplicates, seq, unreadable files; no scrape error)" python3 /probe/scrape.py
 kill "$exporter"
+
+# Metrics through the socket: systemd listens on loopback, one storyline-metrics@.service per scrape.
+systemctl start storyline-metrics.socket
+cat > /probe/socket-scrape.py <<'PY'
+import sys, urllib.error, urllib.request
+url = "http://127.0.0.1:9464"
+with urllib.request.urlopen(url + "/metrics", timeout=5) as response:
+    assert response.status == 200, response.status
+    assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4"), response.headers
+    text = response.read().decode()
+open("/probe/socket-metrics.txt", "w").write(text)
+assert 'storyline_duplicates_total{measure="exact"} 1' in text.splitlines(), text
+try:
+    urllib.request.urlopen(url + "/nothing", timeout=5)
+    sys.exit("/nothing answered 200")
+except urllib.error.HTTPError as error:
+    assert error.code == 404, error.code
+PY
+check "storyline-metrics.socket serves the same metrics over HTTP on 127.0.0.1:9464 (and 404 elsewhere)" python3 /probe/socket-scrape.py
+check "each scrape ran as an instance of storyline-metrics@.service" bash -c \
+    'journalctl --no-pager | grep -q "Started storyline-metrics@"'
+systemctl stop storyline-metrics.socket
 
 # Rotation by the shipped logrotate file: the new file is the readers', and the reader still reads it all.
 check "logrotate --force rotates the timeline and reloads the daemon" logrotate --force --state /run/logrotate.status /etc/logrotate.d/storyline
