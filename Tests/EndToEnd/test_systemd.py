@@ -74,7 +74,7 @@ def test_the_unit_under_a_real_systemd(tmp_path):
             skip_or_fail(f"the container did not run the probe (exit {boot.returncode}): {boot.stderr[-2000:]}")
         results = results_file.read_text().splitlines()
         print("\n".join(results))
-        for name in ("status.txt", "story.txt", "tail.txt", "metrics.txt"):
+        for name in ("status.txt", "story.txt", "tail.txt", "metrics.txt", "socket-metrics.txt"):
             if (probe / name).exists():
                 print(f"--- {name}\n{(probe / name).read_text()}")
         failed = [line for line in results if line.startswith("FAIL")]

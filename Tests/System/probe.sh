@@ -325,7 +325,7 @@ with urllib.request.urlopen(url + "/metrics", timeout=5) as response:
     assert response.status == 200, response.status
     assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4"), response.headers
     text = response.read().decode()
-open("/probe/socket-metrics.txt", "w").write(text)
+    open("/probe/socket-metrics.txt", "w").write(f"HTTP/1.1 {response.status} {response.reason}\n{response.headers}{text}")
 assert 'storyline_duplicates_total{measure="exact"} 1' in text.splitlines(), text
 try:
     urllib.request.urlopen(url + "/nothing", timeout=5)
