@@ -17,22 +17,15 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
+import nspawn_probe
 import support
 
-SYSTEM = support.REPO_ROOT / "Tests" / "System"
-OUTPUTS = ["install.txt", "dpkg-L.txt", "status.txt", "backup.txt", "upgrade.txt", "downgrade.txt", "newer-start.txt", "newer-status.txt", "remove.txt", "purge.txt",
-           "after-purge.txt", "reinstall.txt"]
-
-
-def skip_or_fail(reason: str) -> None:
-    if os.environ.get("STORYLINE_SKIP_SYSTEMD") == "1":
-        pytest.skip(f"STORYLINE_SKIP_SYSTEMD=1: {reason}")
-    pytest.fail(f"cannot run the package test: {reason} (set STORYLINE_SKIP_SYSTEMD=1 to skip it on purpose)")
+OUTPUTS = ["install.txt", "dpkg-L.txt", "status.txt", "backup.txt", "upgrade.txt", "downgrade.txt", "newer-start.txt",
+           "newer-status.txt", "remove.txt", "purge.txt", "after-purge.txt", "reinstall.txt"]
 
 
 def release() -> str:
@@ -52,23 +45,12 @@ def field(deb: Path, name: str) -> str:
 
 
 def test_the_package_installs_upgrades_downgrades_and_removes_under_a_real_systemd():
-    if os.geteuid() != 0:
-        skip_or_fail("it needs root to boot a container")
-    nspawn = shutil.which("systemd-nspawn")
-    if nspawn is None:
-        skip_or_fail("systemd-nspawn is missing (apt-get install systemd-container)")
+    nspawn = nspawn_probe.nspawn()
     deb, binary = package_paths()
     if not deb.is_file() or not binary.is_file():
         pytest.fail(f"{deb} or {binary} is missing: run `make deb` first")
 
-    # /tmp paths keep the bind mounts short; the probe directory is shared with the container.
-    probe = Path(tempfile.mkdtemp(prefix="storyline-package-"))
-    probe.chmod(0o755)  # the producer and reader users in the container read the articles here
-    try:
-        (probe / "articles").mkdir()
-        for index in range(4):
-            shutil.copy(support.seed(index), probe / "articles" / f"seed{index}.txt")
-        shutil.copy(SYSTEM / "package-probe.sh", probe / "probe.sh")
+    with nspawn_probe.probe_directory("storyline-package-", "package-probe.sh", seeds=4) as probe:
         shutil.copy(deb, probe / "first.deb")
         first = field(deb, "Version")
         # The upgrade: the same binary under a higher version, packaged by the same script.
@@ -79,12 +61,6 @@ def test_the_package_installs_upgrades_downgrades_and_removes_under_a_real_syste
         shutil.move(built.stdout.strip(), probe / "second.deb")
         shutil.rmtree(probe / f"tree-{second}")
         (probe / "versions").write_text(f"FIRST={first}\nSECOND={second}\nRELEASE={release()}\n")
-        (probe / "probe.target").write_text(
-            "[Unit]\nDescription=Storyline package probe\nRequires=basic.target probe.service\n"
-            "After=basic.target probe.service\n")
-        (probe / "probe.service").write_text(
-            "[Unit]\nDescription=Storyline package probe\nAfter=basic.target\n"
-            "[Service]\nType=oneshot\nExecStart=/probe/probe.sh\nTimeoutStartSec=300\n")
         # nspawn refuses --volatile=overlay on the host's root ("Spawning container on root directory is not
         # supported"), so the overlay is made here: the host's root below, a tmpfs above, in a mount namespace
         # of its own that goes away with the container.
@@ -95,31 +71,9 @@ def test_the_package_installs_upgrades_downgrades_and_removes_under_a_real_syste
             'mount -t tmpfs tmpfs "$1"; mkdir "$1/upper" "$1/work" "$1/root"; '
             'mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/root"; '
             'shift; exec "$@"', "overlay", str(overlay),
-            nspawn, "--quiet", "--keep-unit", f"--directory={overlay}/root", "--machine=storyline-package",
-            "--private-network", "--register=no", f"--bind={probe}:/probe",
+            nspawn, f"--directory={overlay}/root", "--machine=storyline-package",
             # The toolchain hidden: the package must bring everything the binary needs.
             "--tmpfs=/opt/swift",
-            f"--bind-ro={probe}/probe.target:/etc/systemd/system/probe.target",
-            f"--bind-ro={probe}/probe.service:/etc/systemd/system/probe.service",
-            "-b", "systemd.unit=probe.target", "systemd.firstboot=off",
+            *nspawn_probe.boot_arguments(probe),
         ]
-        try:
-            boot = subprocess.run(command, capture_output=True, text=True, timeout=360)
-        except subprocess.TimeoutExpired:
-            pytest.fail("the container did not power off within 360 s")
-        shutil.rmtree("/run/systemd/nspawn/propagate", ignore_errors=True)
-        results_file = probe / "results"
-        if not results_file.exists():
-            skip_or_fail(f"the container did not run the probe (exit {boot.returncode}): {boot.stderr[-2000:]}")
-        results = results_file.read_text().splitlines()
-        print("\n".join(results))
-        for name in OUTPUTS:
-            if (probe / name).exists():
-                print(f"--- {name}\n{(probe / name).read_text()}")
-        failed = [line for line in results if line.startswith("FAIL")]
-        details = (probe / "details").read_text() if (probe / "details").exists() else ""
-        assert not failed, "\n".join(failed) + "\n--- details\n" + details[-4000:]
-        assert results and results[-1] == "done", "the probe stopped early:\n" + "\n".join(results) + details[-4000:]
-        assert len(results) >= 40
-    finally:
-        shutil.rmtree(probe, ignore_errors=True)
+        nspawn_probe.boot_and_report(command, probe, OUTPUTS, timeout=360, at_least=40)

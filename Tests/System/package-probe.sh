@@ -5,29 +5,9 @@
 # powers the container off. /probe/first.deb and /probe/second.deb hold the same binary under two versions,
 # named in /probe/versions.
 set -u
-results=/probe/results
-: > "$results"
+. /probe/probe-lib.sh
 . /probe/versions  # FIRST, SECOND, RELEASE
-inbox=/var/lib/storyline/inbox
-timeline=/var/lib/storyline/timeline.jsonl
 
-check() {  # check "what was promised" command...
-    local name=$1
-    shift
-    if "$@" >> /probe/details 2>&1; then echo "ok: $name" >> "$results"; else echo "FAIL: $name" >> "$results"; fi
-}
-show() { systemctl show -p "$1" --value storyline; }
-lines() { [ -f "$timeline" ] && wc -l < "$timeline" || echo 0; }
-wait_lines() {  # wait_lines N: until the timeline has N lines (20 s at most)
-    for _ in $(seq 200); do [ "$(lines)" -ge "$1" ] && return 0; sleep 0.1; done
-    lines
-    return 1
-}
-wait_status() {  # wait_status TEXT: until StatusText contains TEXT
-    for _ in $(seq 100); do show StatusText | grep -q -- "$1" && return 0; sleep 0.1; done
-    show StatusText
-    return 1
-}
 running_ready() {  # active, running, and READY=1 sent: StatusText says it is watching
     systemctl show -p ActiveState,SubState,StatusText storyline
     [ "$(show ActiveState)" = active ] && [ "$(show SubState)" = running ] && wait_status "watching $inbox"
@@ -42,11 +22,6 @@ print(sys.argv[2], seqs)
 sys.exit(0 if seqs == [int(sys.argv[3])] else 1)' "$timeline" "$1" "$2"
 }
 line_after() { wait_lines "$2" && line_of "$1" "$2"; }  # line_after FILE SEQ: its line comes, with that seq
-seq_gapless() { python3 -c '
-import json, sys
-seqs = [json.loads(line)["seq"] for line in open(sys.argv[1], encoding="utf-8")]
-print(seqs)
-sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)' "$timeline"; }
 installed_version() { dpkg-query -W -f '${Version}' storyline 2>/dev/null; }
 installed() {  # installed VERSION: dpkg has it installed, configured
     [ "$(dpkg-query -W -f '${Status} ${Version}' storyline 2>/dev/null)" = "install ok installed $1" ]
@@ -92,14 +67,11 @@ check "the example configuration is installed" test -f /usr/share/doc/storyline/
 check "/etc/logrotate.d/storyline is a conffile" bash -c 'dpkg-query -W -f "\${Conffiles}" storyline | grep -q "/etc/logrotate.d/storyline "'
 dpkg -L storyline > /probe/dpkg-L.txt
 # The shipped groups at work: a producer drops, a reader tails, as ordinary users (setpriv: no PAM here).
-mkdir -p /run/sysusers.d
-printf 'u producer -\nm producer storyline-producers\nu reader -\nm reader storyline-readers\n' > /run/sysusers.d/probe.conf
-systemd-sysusers /run/sysusers.d/probe.conf
-as_user() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
+make_users
 check "a producer user writes a file into the inbox" as_user producer sh -c "umask 027; cat /probe/articles/seed0.txt > $inbox/seed0.txt"
 check "the producer's file gets its timeline line (seq 1)" line_after seed0.txt 1
 check "a reader user tails the timeline with storyline tail" bash -c \
-    "setpriv --reuid=reader --regid=reader --init-groups -- storyline tail --timeline $timeline --from-seq 1 | grep -q seed0.txt"
+    "as_user reader storyline tail --timeline $timeline --from-seq 1 | grep -q seed0.txt"
 check "systemctl reload of the installed service" systemctl reload storyline
 check "the reload ends in (reloaded)" wait_status "(reloaded)"
 # The metrics, scraped by Debian's node_exporter through its textfile collector.

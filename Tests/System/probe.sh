@@ -4,31 +4,9 @@
 # with systemctl and journalctl as root, as a producer user and as a reader user, and writes one line per
 # check to /probe/results ("ok: ..." or "FAIL: ..."), then powers the container off.
 set -u
-results=/probe/results
-: > "$results"
-inbox=/var/lib/storyline/inbox
-timeline=/var/lib/storyline/timeline.jsonl
+. /probe/probe-lib.sh
 
-check() {  # check "what was promised" command...
-    local name=$1
-    shift
-    if "$@" >> /probe/details 2>&1; then echo "ok: $name" >> "$results"; else echo "FAIL: $name" >> "$results"; fi
-}
-show() { systemctl show -p "$1" --value storyline; }
-lines() { [ -f "$timeline" ] && wc -l < "$timeline" || echo 0; }
-wait_lines() {  # wait_lines N: until the timeline has N lines (20 s at most)
-    for _ in $(seq 200); do [ "$(lines)" -ge "$1" ] && return 0; sleep 0.1; done
-    return 1
-}
-wait_status() {  # wait_status TEXT: until StatusText contains TEXT
-    for _ in $(seq 100); do show StatusText | grep -q -- "$1" && return 0; sleep 0.1; done
-    show StatusText
-    return 1
-}
-# Producers are members of storyline-producers, with the usual umask of 027 unless told otherwise.
-# (setpriv, not runuser or su: the container's /etc holds no PAM configuration.)
-as_user() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
-export -f as_user
+# Producers write with the usual umask of 027 unless told otherwise.
 as_producer() { as_user producer sh -c "umask ${UMASK:-027}; $1"; }
 dropped() { "$@" >> /probe/details 2>&1 || echo "FAIL: the producer could not drop a file ($*)" >> "$results"; }
 drop_plain() { dropped as_producer "cat /probe/articles/$1 > $inbox/$1"; }
@@ -38,10 +16,6 @@ one_line_per_file() {  # every named file has exactly one line
         [ "$(grep -c "\"file\":\"$file\"" "$timeline")" = 1 ] || { echo "$file: $(grep -c "\"file\":\"$file\"" "$timeline") lines"; return 1; }
     done
 }
-seq_gapless() { python3 -c '
-import json, sys
-seqs = [json.loads(line)["seq"] for line in open(sys.argv[1], encoding="utf-8")]
-sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)' "$timeline"; }
 
 # Install as a package does: the binary, the unit, the user and groups, the directories, logrotate.
 install -m 0755 /probe/bin/storyline /usr/bin/storyline
@@ -58,9 +32,7 @@ check "/var/lib/storyline is 2751 storyline:storyline-readers" test "$(mode_of /
 check "the inbox is 2770 storyline:storyline-producers" test "$(mode_of "$inbox")" = "2770 storyline storyline-producers"
 check "the state is 0700 storyline:storyline" test "$(mode_of /var/lib/storyline/state)" = "700 storyline storyline"
 # A producer, a reader and a user who is neither: ordinary accounts, two of them in the shipped groups.
-mkdir -p /run/sysusers.d
-printf 'u producer -\nm producer storyline-producers\nu reader -\nm reader storyline-readers\nu outsider -\n' > /run/sysusers.d/probe.conf
-systemd-sysusers /run/sysusers.d/probe.conf
+make_users
 
 # Start: systemctl start returns once READY=1 was sent.
 systemctl start storyline
