@@ -32,6 +32,15 @@ dpkg_step() {  # dpkg_step OUTPUT-FILE dpkg-arguments...: runs dpkg, keeps what 
     echo "\$ dpkg $*" > "/probe/$output"
     dpkg "$@" >> "/probe/$output" 2>&1
 }
+replace_package() {  # replace_package upgrade|downgrade DEB VERSION: dpkg -i over the installed package
+    local step=$1 deb=$2 version=$3 pid
+    pid=$(show MainPID)
+    dpkg_step "$step.txt" -i "/probe/$deb"
+    check "dpkg -i $version ($step) exits 0" test $? = 0
+    check "dpkg has storyline $version installed" installed "$version"
+    check "the $step restarted the service (MainPID $pid before)" bash -c "[ \"\$(systemctl show -p MainPID --value storyline)\" != $pid ]"
+    check "the service is active, running and READY after the $step" running_ready
+}
 mode_owner() {  # mode_owner PATH "MODE USER GROUP"
     local got
     got=$(stat -c '%a %U %G' "$1")
@@ -103,12 +112,7 @@ paths="--inbox $inbox --state /var/lib/storyline/state --timeline $timeline"
 echo "\$ storyline backup $paths --to /root/before-upgrade" > /probe/backup.txt
 check "storyline backup of the installed state before the upgrade" \
     bash -c "storyline backup $paths --to /root/before-upgrade >> /probe/backup.txt 2>&1"
-first_pid=$(show MainPID)
-dpkg_step upgrade.txt -i /probe/second.deb
-check "dpkg -i $SECOND (an upgrade) exits 0" test $? = 0
-check "dpkg has storyline $SECOND installed" installed "$SECOND"
-check "the upgrade restarted the service (MainPID $first_pid before)" bash -c "[ \"\$(systemctl show -p MainPID --value storyline)\" != $first_pid ]"
-check "the service is active, running and READY after the upgrade" running_ready
+replace_package upgrade second.deb "$SECOND"
 check "the upgrade kept the state: StatusText counts the article judged before" wait_status ": 1 article, "
 check "the upgrade kept the local change to the conffile" grep -q "a local change, kept across upgrades" /etc/logrotate.d/storyline
 drop seed1.txt
@@ -121,12 +125,7 @@ journalctl -u storyline --no-pager -o short > /probe/journal-upgrade.txt 2>&1
 
 # Downgrade: the first package again over the second. The binaries are the same, so this shows dpkg's
 # side only (the data kept, the service restarted); the refusal of a newer state is tested apart.
-second_pid=$(show MainPID)
-dpkg_step downgrade.txt -i /probe/first.deb
-check "dpkg -i $FIRST over $SECOND (a downgrade) exits 0" test $? = 0
-check "dpkg has storyline $FIRST installed again" installed "$FIRST"
-check "the downgrade restarted the service" bash -c "[ \"\$(systemctl show -p MainPID --value storyline)\" != $second_pid ]"
-check "the service is active, running and READY after the downgrade" running_ready
+replace_package downgrade first.deb "$FIRST"
 drop seed2.txt
 check "after the downgrade the data is kept and the next line is seq 3" line_after seed2.txt 3
 
