@@ -119,6 +119,7 @@ struct ServiceSettingOptions: ParsableArguments {
     @Option(help: settingHelp("state")) var state: String?
     @Option(help: settingHelp("timeline")) var timeline: String?
     @Option(help: settingHelp("batch_size")) var batchSize: String?
+    @Option(help: settingHelp("settle_ms")) var settleMs: String?
     @Option(help: settingHelp("retention_days")) var retentionDays: String?
     @Option(help: settingHelp("metrics_file")) var metricsFile: String?
 
@@ -175,7 +176,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon: watch the inbox, judge each complete file once, append the timeline.",
         discussion: """
-            A file is taken when it is closed after writing or renamed into the inbox; names starting with '.' \
+            A file is taken when it is renamed into the inbox, or once it has not been written for settle_ms after \
+            it was closed after writing (a header, then the body appended, is one article); names starting with '.' \
             or ending in .tmp, .part or ~ are writes in progress and wait for their rename. Each file gets exactly \
             one timeline line and is then moved to STATE/archive/ (articles) or STATE/rejected/ (everything else); \
             nothing is deleted or overwritten. Under systemd (Type=notify) it reports READY, STATUS and watchdog \

@@ -50,6 +50,46 @@ import StorylineCore
         #expect(queue.backlog == 1)
     }
 
+    @Test func aPlainWriteWaitsUntilQuietSoAHeaderThenItsBodyIsOneArticle() throws {
+        let inbox = try TemporaryDirectory()
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+        let start = ContinuousClock.now
+        let settle = Duration.seconds(1)
+
+        try inbox.write("a.txt", "Title: A header first\n\n")
+        _ = queue.takeArrivals(settle: settle, now: start)
+        #expect(queue.isEmpty && queue.backlog == 1, "closed once: settling, counted, not yet to be read")
+        #expect(queue.nextSettled == start + settle)
+
+        // The body appended 0.6 s later: the wait starts again from this close.
+        let handle = try #require(FileHandle(forWritingAtPath: inbox.path + "/a.txt"))
+        handle.seekToEndOfFile()
+        handle.write(Data("A header first, then its body appended by a second write.".utf8))
+        try handle.close()
+        _ = queue.takeArrivals(settle: settle, now: start + .milliseconds(600))
+        queue.releaseSettled(now: start + .milliseconds(1100))
+        #expect(queue.isEmpty, "1.1 s after the first close is 0.5 s after the last")
+        queue.releaseSettled(now: start + .milliseconds(1600))
+        #expect(queue.isPending(FileName("a.txt")))
+        #expect(queue.nextSettled == nil)
+    }
+
+    @Test func aRenamedFileIsReadAtOnceAndSettleZeroReadsAtTheClose() throws {
+        let inbox = try TemporaryDirectory()
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+
+        try inbox.write(".a.txt.tmp", article("A"))
+        try FileManager.default.moveItem(atPath: inbox.path + "/.a.txt.tmp", toPath: inbox.path + "/a.txt")
+        _ = queue.takeArrivals(settle: .seconds(1))
+        #expect(queue.isPending(FileName("a.txt")), "a rename is complete: no settling")
+
+        try inbox.write("b.txt", article("B"))
+        _ = queue.takeArrivals(settle: .zero)
+        #expect(queue.isPending(FileName("b.txt")))
+    }
+
     @Test func aBatchIsTheEarliestByPublishedThenName() throws {
         let inbox = try TemporaryDirectory()
         try inbox.write("z.txt", article("Z", published: "2026-11-01T10:00:00Z"))

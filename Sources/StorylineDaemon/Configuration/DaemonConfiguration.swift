@@ -14,6 +14,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var maxFileBytes = ArticleFile.defaultSizeLimit
     /// Most files judged in one transaction and one fsync.
     public var batchSize = 512
+    /// Milliseconds a file closed after a plain write must stay quiet before it is read.
+    public var settleMs = 500
     public var engine = EngineConfiguration()
     /// Days after which the daemon prunes an article's text and shingles, the rows it no longer needs
     /// and its file in archive/, counted from when it judged the article; nil for the horizon plus
@@ -84,6 +86,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         /// Up to 1 GiB: a file is read whole and prepared in memory, several times its size.
         public static let maxFileBytes = 1...(1 << 30)
         public static let batchSize = 1...100_000
+        public static let settleMs = 0...60_000
     }
 
     /// Every setting `storyline run` takes, each declared once, in the order docs/configuration.md lists
@@ -96,6 +99,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         Setting("max_file_bytes", \.maxFileBytes, in: Bounds.maxFileBytes,
                 "largest article file read, in bytes; larger ones are rejected unread (too_large)"),
         Setting("batch_size", \.batchSize, in: Bounds.batchSize, "most files judged per transaction under a burst"),
+        Setting("settle_ms", \.settleMs, in: Bounds.settleMs,
+                "milliseconds a file closed after a plain write must stay unwritten before it is read; renamed files are read at once"),
     ] + EngineConfiguration.settings.map { $0.lifted(\.engine) } + [
         Setting(
             "retention_days", optional: \.retentionDays,

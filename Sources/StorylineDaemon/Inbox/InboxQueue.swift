@@ -9,6 +9,10 @@ import StorylineCore
 /// (`ReadAhead`) and take the earliest by `published`. A file that cannot be moved out of the inbox is
 /// left alone until a move succeeds, so it is not read again and again meanwhile.
 ///
+/// A file closed after a plain write waits `settle_ms` from its last close before it is read (a
+/// `settling` name): a writer that writes a header, closes and appends the body makes one article, not
+/// two. A rename into the inbox is complete at once; so is what the scan finds.
+///
 /// A file this process may not read (a producer's umask of 077) is not an article yet, nor a
 /// rejection: it stays where it is, with one warning, and is read again when its attributes change
 /// (the producer's `chmod`), when it is written again, every `deniedRetryInterval`, and at the next
@@ -29,6 +33,8 @@ struct InboxQueue {
     /// Files that could not be read for want of permission, warned about once each.
     private var denied: Set<FileName> = []
     private var deniedRetryAt = ContinuousClock.now + deniedRetryInterval
+    /// Files closed after writing, each with the time it may be read if no write comes first.
+    private var settling: [FileName: ContinuousClock.Instant] = [:]
 
     /// How often files that could not be read are tried again even when nothing says they changed (a
     /// change of a group's members, or of an ACL default, sends no event for the file).
@@ -45,11 +51,16 @@ struct InboxQueue {
     /// Whether the inbox is watched (false after it was deleted, until `rearm()` finds it back).
     var isWatched: Bool { watcher != nil }
 
-    /// Whether no file waits, read ahead or not.
+    /// Whether no file can be judged now, read ahead or not (files settling are not yet).
     var isEmpty: Bool { pending.isEmpty && readAhead.isEmpty }
 
-    /// The files waiting to be judged, read ahead or not (not those this process may not read).
-    var backlog: Int { (denied.isEmpty ? pending.count : pending.subtracting(denied).count) + readAhead.count }
+    /// The files waiting to be judged, read ahead, settling or not (not those this process may not read).
+    var backlog: Int {
+        (denied.isEmpty ? pending.count : pending.subtracting(denied).count) + readAhead.count + settling.count
+    }
+
+    /// When the next settling file may be read; nil when none settles.
+    var nextSettled: ContinuousClock.Instant? { settling.values.min() }
 
     /// The files left in the inbox because this process may not read them.
     var unreadable: Int { denied.count }
@@ -75,10 +86,11 @@ struct InboxQueue {
         }
     }
 
-    /// Queues what the watch reported since the last call.
+    /// Queues what the watch reported since the last call; a file closed after writing settles for
+    /// `settle` first.
     ///
     /// - Returns: `.inboxGone` when the inbox itself went away; the queue then stops watching.
-    mutating func takeArrivals() -> Trouble? {
+    mutating func takeArrivals(settle: Duration = .zero, now: ContinuousClock.Instant = .now) -> Trouble? {
         guard let watcher else { return .inboxGone }
         let changes: [InboxChange]
         do { changes = try watcher.changes() } catch {
@@ -88,7 +100,18 @@ struct InboxQueue {
         for change in changes {
             switch change {
             case let .arrived(name):
+                settling[name] = nil
                 add(name)
+            case let .written(name):
+                guard !InboxNames.isInProgress(name.bytes) else { break }
+                if settle <= .zero {
+                    add(name)
+                } else {
+                    // Written again: what was read of it (or queued) is not the article yet.
+                    pending.remove(name)
+                    readAhead.remove(name)
+                    settling[name] = now + settle
+                }
             case let .attributesChanged(name):
                 if denied.contains(name) { pending.insert(name) }
             case .overflow:
@@ -100,6 +123,14 @@ struct InboxQueue {
             }
         }
         return nil
+    }
+
+    /// Queues the files that have been quiet for their settle time.
+    mutating func releaseSettled(now: ContinuousClock.Instant = .now) {
+        for (name, due) in settling where due <= now {
+            settling[name] = nil
+            pending.insert(name)
+        }
     }
 
     /// Queues a name found in the inbox, unless it is a write in progress (it comes back renamed).
@@ -163,6 +194,7 @@ struct InboxQueue {
     /// Forgets a name whose file is judged: a read of it waiting is stale.
     mutating func forget(_ name: FileName) {
         pending.remove(name)
+        settling[name] = nil
         readAhead.remove(name)
         denied.remove(name)
     }

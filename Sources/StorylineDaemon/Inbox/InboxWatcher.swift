@@ -5,9 +5,12 @@ import Glibc
 
 /// What the inbox watch reports.
 public enum InboxChange: Sendable, Hashable {
-    /// A file was closed after writing, renamed into the inbox, or made there complete (see
+    /// A file was renamed into the inbox, or made there complete (see
     /// `InboxWatcher.isCompleteWhenCreated`).
     case arrived(FileName)
+    /// A file was closed after writing: complete unless its writer opens it again (a header written,
+    /// then the body appended), which only a quiet spell after the close can tell.
+    case written(FileName)
     /// A file's mode, owner or times changed (a `chmod` that may let this process read it).
     case attributesChanged(FileName)
     /// The kernel's event queue overflowed: some events are lost; rescan the directory.
@@ -75,6 +78,8 @@ public final class InboxWatcher {
                         let created = event.mask & UInt32(IN_CREATE) != 0
                         if event.mask & UInt32(IN_ATTRIB) != 0 {
                             changes.append(.attributesChanged(name))
+                        } else if event.mask & UInt32(IN_CLOSE_WRITE) != 0 {
+                            changes.append(.written(name))
                         } else if !created || (event.mask & UInt32(IN_ISDIR) == 0 && isCompleteWhenCreated(name)) {
                             changes.append(.arrived(name))
                         }

@@ -135,6 +135,8 @@ final class DaemonLoop {
             if case let .stalled(_, _, backoff) = health { idle = backoff.delay }
             // Wake often enough to ping the watchdog at half its interval.
             if let watchdog = notifier.watchdogInterval { idle = min(idle, watchdog / 4) }
+            // And when the next file closed after a plain write has been quiet long enough.
+            if let settled = queue.nextSettled { idle = max(.zero, min(idle, settled - .now)) }
             let busy = isJudging && !queue.isEmpty
             do {
                 _ = try Syscalls.waitForInput(on: [signals.descriptor] + (queue.descriptor.map { [$0] } ?? []),
@@ -144,6 +146,7 @@ final class DaemonLoop {
             }
             try handleSignals()
             takeArrivals()
+            queue.releaseSettled()
             queue.retryUnreadableIfDue()
             retryIfDue()
             pruneIfDue()
@@ -181,7 +184,9 @@ final class DaemonLoop {
     }
 
     private func takeArrivals() {
-        guard queue.isWatched, queue.takeArrivals() == .inboxGone else { return }
+        guard queue.isWatched, queue.takeArrivals(settle: .milliseconds(configuration.settleMs)) == .inboxGone else {
+            return
+        }
         logger.error("the inbox \(configuration.inbox) was deleted or moved: recreate it; storyline keeps checking every second and resumes when it is back")
         metrics.recordError(.inboxGone)
         health = .stalled(.inboxGone, "the inbox \(configuration.inbox) is gone: recreate it", .first(.seconds(1)))
