@@ -37,7 +37,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses RFC 3339 (`2019-01-23T20:28:44Z`, `…T20:28:44.5+02:00`) or a date alone (`2019-01-23`,
     /// taken as midnight UTC). Returns nil for anything else.
     public init?(parsing text: String) {
-        let bytes = Array(text.utf8)
+        guard let milliseconds = Self.millisecondsSinceEpoch(iso8601: Array(text.utf8), zonelessIsUTC: false)
+        else { return nil }
+        self.init(millisecondsSinceEpoch: milliseconds)
+    }
+
+    /// RFC 3339 or a date alone; with `zonelessIsUTC`, also a date and time without a zone, taken as UTC.
+    static func millisecondsSinceEpoch(iso8601 bytes: [UInt8], zonelessIsUTC: Bool) -> Int64? {
         var position = 0
         func number(_ width: Int) -> Int64? {
             guard position + width <= bytes.count else { return nil }
@@ -58,10 +64,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
               (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         var milliseconds = Self.days(year: year, month: month, day: day) * Self.millisecondsPerDay
-        if position == bytes.count {
-            self.init(millisecondsSinceEpoch: milliseconds)
-            return
-        }
+        if position == bytes.count { return milliseconds }
         guard expect("Tt "), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
               let second = number(2), hour < 24, minute < 60, second < 61
         else { return nil }
@@ -78,7 +81,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             }
             guard digits > 0 else { return nil }
         }
-        if expect("Zz") {
+        if position == bytes.count && zonelessIsUTC {
+            return milliseconds
+        } else if expect("Zz") {
             // UTC
         } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
             let sign: Int64 = bytes[position] == UInt8(ascii: "+") ? 1 : -1
@@ -91,14 +96,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return nil
         }
         guard position == bytes.count else { return nil }
-        self.init(millisecondsSinceEpoch: milliseconds)
+        return milliseconds
     }
 
-    private static func isLeap(_ year: Int64) -> Bool {
+    static func isLeap(_ year: Int64) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
