@@ -64,25 +64,19 @@ public enum ArticleParser {
         } catch {
             throw ArticleRejection(.malformedJSON, "the file is not valid JSON (\(describe(error)))")
         }
-        guard let fields = object as? [String: Any] else {
+        guard let object = object as? [String: Any] else {
             throw ArticleRejection(.malformedJSON, "the JSON is not an object: write {\"title\": …, \"text\": …}")
         }
-        func string(_ key: String) throws(ArticleRejection) -> String? {
-            switch fields[key] {
-            case nil, is NSNull: return nil
-            case let value as String: return value
-            default: throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string or null")
-            }
+        let fields = JSONFields(object)
+        guard let body = try fields.body() else {
+            throw ArticleRejection(.missingText,
+                "the JSON has no \"text\" (or \"body\", \"content\", \"content_text\", \"content_html\", "
+                + "\"description\") string holding the article")
         }
-        var body = try string("text")
-        if body == nil { body = try string("body") }
-        guard let body else {
-            throw ArticleRejection(.missingText, "the JSON has no \"text\" (or \"body\") string holding the article")
-        }
-        let (published, publishedTime) = try publication(try string("published"))
+        let (published, publishedTime) = try fields.publication()
         return ParsedArticle(
-            title: clean(try string("title")) ?? firstMeaningfulLine(of: body) ?? "",
-            source: clean(try string("source")), url: clean(try string("url")),
+            title: clean(try fields.title()) ?? firstMeaningfulLine(of: body) ?? "",
+            source: clean(try fields.source()), url: clean(try fields.firstString(of: JSONFields.urlKeys)?.value),
             published: published, publishedTime: publishedTime, body: body)
     }
 
@@ -151,15 +145,26 @@ public enum ArticleParser {
         return result[...]
     }
 
-    private static func publication(_ value: String?) throws(ArticleRejection) -> (String?, Timestamp?) {
+    /// The publication time `value` names, and how the timeline writes it.
+    ///
+    /// RFC 3339 and a date alone are kept as the file wrote them (trimmed); every other form (RFC 2822,
+    /// no zone, digits since the epoch) is written as the RFC 3339 UTC time it names, so the timeline's
+    /// `published` has one form whatever the producer wrote.
+    ///
+    /// - Parameters:
+    ///   - value: the field or header as written, nil when the file gave none.
+    ///   - key: the name the file gave it, for the rejection's reason.
+    /// - Throws: `ArticleRejection` `invalidPublished` when `value` names no moment.
+    static func publication(_ value: String?, key: String = "published") throws(ArticleRejection) -> (String?, Timestamp?) {
         guard let value else { return (nil, nil) }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard let time = Timestamp(parsing: trimmed) else {
+        if let time = Timestamp(parsing: trimmed) { return (trimmed, time) }
+        guard let time = Timestamp(parsingFeedDate: trimmed) else {
             let shown = trimmed.count > 40 ? trimmed.prefix(40) + "…" : Substring(trimmed)
             throw ArticleRejection(.invalidPublished,
-                "\"published\" is \"\(shown)\": write RFC 3339 (2026-11-22T09:30:00Z) or a date (2026-11-22)")
+                "\"\(key)\" is \"\(shown)\": write RFC 3339 (2026-11-22T09:30:00Z) or a date (2026-11-22)")
         }
-        return (trimmed, time)
+        return (time.description, time)
     }
 
     /// Most scalars `clean` keeps before it stops reading: far more than a 300-character title needs,

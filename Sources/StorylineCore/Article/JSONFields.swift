@@ -1,0 +1,111 @@
+import Foundation
+
+/// The fields of a JSON article under the names feeds and scrapers give them.
+///
+/// Each field has a list of names, tried in order: the first present (not absent, not null) wins, and a
+/// later name is not read at all. A present value of the wrong type is `invalid_field`, naming the key.
+/// Storyline's own names come first, so a file written for Storyline reads as it always did; the others
+/// cover RSS turned into JSON (`headline`, `description`, `pubDate`, `link`), JSON Feed items
+/// (`content_text`, `content_html`, `date_published`) and schema.org (`datePublished`).
+struct JSONFields {
+    static let titleKeys = ["title", "headline", "name"]
+    static let bodyKeys = ["text", "body", "content", "content_text", "content_html", "description"]
+    static let publishedKeys = ["published", "date", "pubDate", "date_published", "datePublished"]
+    static let sourceKeys = ["source", "publisher"]
+    static let urlKeys = ["url", "link"]
+
+    /// Fields whose value is HTML whatever it looks like.
+    private static let htmlKeys: Set<String> = ["content_html"]
+    /// Fields written for Storyline, never read as HTML.
+    private static let plainKeys: Set<String> = ["title", "text", "body", "content_text"]
+
+    private let fields: [String: Any]
+
+    init(_ fields: [String: Any]) {
+        self.fields = fields
+    }
+
+    /// The value under `key`, nil when absent or null.
+    private func value(_ key: String) -> Any? {
+        switch fields[key] {
+        case nil, is NSNull: return nil
+        case let value?: return value
+        }
+    }
+
+    /// The first of `keys` present, which must hold a string.
+    ///
+    /// - Throws: `ArticleRejection` `invalidField` when that key holds something else.
+    func firstString(of keys: [String]) throws(ArticleRejection) -> (key: String, value: String)? {
+        for key in keys {
+            guard let value = value(key) else { continue }
+            guard let string = value as? String else {
+                throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string or null")
+            }
+            return (key, string)
+        }
+        return nil
+    }
+
+    /// `value` of `key` as text: a feed's HTML without its tags and entities.
+    private static func text(of value: String, key: String) -> String {
+        if htmlKeys.contains(key) || (!plainKeys.contains(key) && FeedHTML.looksLikeHTML(value)) {
+            return FeedHTML.plainText(value)
+        }
+        return value
+    }
+
+    func title() throws(ArticleRejection) -> String? {
+        try firstString(of: Self.titleKeys).map { Self.text(of: $0.value, key: $0.key) }
+    }
+
+    func body() throws(ArticleRejection) -> String? {
+        try firstString(of: Self.bodyKeys).map { Self.text(of: $0.value, key: $0.key) }
+    }
+
+    /// A string, or an object (`{"name": "Reuters", "url": …}`) whose `name` is one.
+    func source() throws(ArticleRejection) -> String? {
+        for key in Self.sourceKeys {
+            guard let value = value(key) else { continue }
+            if let string = value as? String { return string }
+            guard let object = value as? [String: Any] else {
+                throw ArticleRejection(.invalidField,
+                    "the field \"\(key)\" must be a string, an object with a \"name\" string, or null")
+            }
+            switch object["name"] {
+            case nil, is NSNull: return nil
+            case let name as String: return name
+            default:
+                throw ArticleRejection(.invalidField, "the field \"\(key)\" has a \"name\" that is not a string")
+            }
+        }
+        return nil
+    }
+
+    /// The publication time: a string in any form `ArticleParser.publication` reads, or a JSON number since
+    /// the epoch (seconds, or milliseconds above 1e11).
+    ///
+    /// - Throws: `ArticleRejection` `invalidField` for another type, `invalidPublished` for a time that is
+    ///   not one.
+    func publication() throws(ArticleRejection) -> (String?, Timestamp?) {
+        for key in Self.publishedKeys {
+            guard let value = value(key) else { continue }
+            if let string = value as? String { return try ArticleParser.publication(string, key: key) }
+            guard let number = value as? NSNumber, !Self.isBoolean(number) else {
+                throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
+            }
+            guard let time = Timestamp(epoch: number.doubleValue) else {
+                throw ArticleRejection(.invalidPublished,
+                    "\"\(key)\" is \(number): an epoch number must be seconds, or milliseconds above 1e11, "
+                    + "from 1970 to 9999")
+            }
+            return (time.description, time)
+        }
+        return (nil, nil)
+    }
+
+    /// Whether JSONSerialization read `number` from `true` or `false`.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+}

@@ -1,0 +1,149 @@
+import Testing
+@testable import StorylineCore
+
+/// The JSON shapes feeds and scrapers write, read through `ArticleParser`.
+@Suite struct JSONFieldsTests {
+    func parse(_ json: String) throws(ArticleRejection) -> ParsedArticle {
+        try ArticleParser.parse(Array(json.utf8), fileName: "feed.json")
+    }
+
+    func rejection(_ json: String) -> ArticleRejection? {
+        do {
+            _ = try parse(json)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test(arguments: ["title", "headline", "name"])
+    func readsEachTitleName(_ key: String) throws {
+        #expect(try parse(#"{"\#(key)": "Storm hits coast", "text": "The storm arrived."}"#).title == "Storm hits coast")
+    }
+
+    @Test func theFirstTitleNamePresentWins() throws {
+        #expect(try parse(#"{"name": "C", "headline": "B", "title": "A", "text": "x"}"#).title == "A")
+        #expect(try parse(#"{"name": "C", "headline": "B", "title": null, "text": "x"}"#).title == "B")
+    }
+
+    @Test(arguments: ["text", "body", "content", "content_text", "content_html", "description"])
+    func readsEachBodyName(_ key: String) throws {
+        #expect(try parse(#"{"\#(key)": "The storm arrived."}"#).body == "The storm arrived.")
+    }
+
+    @Test func theFirstBodyNamePresentWins() throws {
+        let json = #"{"description": "F", "content_html": "<p>E</p>", "content_text": "D", "content": "C", "body": "B"}"#
+        #expect(try parse(json).body == "B")
+        #expect(try parse(#"{"description": "F", "content_html": "<p>E</p>", "text": null}"#).body == "E")
+    }
+
+    @Test func contentHTMLIsJudgedByItsText() throws {
+        let article = try parse(#"""
+            {"content_html": "<script>var x = 1;</script><h1>Storm &amp; flood</h1><p>The storm&nbsp;arrived &#8212; at&#x20;last.</p><p>Roads closed.<br/>Schools too.</p>"}
+            """#)
+        #expect(article.body == "Storm & flood\n\nThe storm\u{A0}arrived \u{2014} at last.\n\nRoads closed.\nSchools too.")
+        #expect(article.title == "Storm & flood")
+    }
+
+    @Test func aDescriptionThatLooksLikeHTMLLosesItsTagsButPlainTextIsKept() throws {
+        #expect(try parse(#"{"description": "<p>Rates <b>rise</b></p>"}"#).body == "Rates rise")
+        #expect(try parse(#"{"description": "2 < 3 and AT&T"}"#).body == "2 < 3 and AT&T")
+        #expect(try parse(#"{"text": "<p>kept as written</p>"}"#).body == "<p>kept as written</p>")
+    }
+
+    @Test func anUnknownOrBrokenEntityStaysAsWritten() {
+        #expect(FeedHTML.plainText("a &bogus; b &#0; c &amp d &#x41;") == "a &bogus; b &#0; c &amp d A")
+    }
+
+    @Test(arguments: ["published", "date", "pubDate", "date_published", "datePublished"])
+    func readsEachPublishedName(_ key: String) throws {
+        let article = try parse(#"{"text": "x", "\#(key)": "2026-12-01T14:02:00Z"}"#)
+        #expect(article.publishedTime == Timestamp(parsing: "2026-12-01T14:02:00Z"))
+        #expect(article.published == "2026-12-01T14:02:00Z")
+    }
+
+    @Test(arguments: ["url", "link"])
+    func readsEachURLName(_ key: String) throws {
+        #expect(try parse(#"{"text": "x", "\#(key)": "https://e.x/1"}"#).url == "https://e.x/1")
+    }
+
+    @Test func readsASourceStringOrObject() throws {
+        #expect(try parse(#"{"text": "x", "source": "Wire"}"#).source == "Wire")
+        #expect(try parse(#"{"text": "x", "source": {"name": "Wire", "url": "https://w.x"}}"#).source == "Wire")
+        #expect(try parse(#"{"text": "x", "source": {"url": "https://w.x"}}"#).source == nil)
+        #expect(try parse(#"{"text": "x", "publisher": {"name": "Daily"}}"#).source == "Daily")
+        #expect(try parse(#"{"text": "x", "source": "Wire", "publisher": "Daily"}"#).source == "Wire")
+    }
+
+    @Test func readsAJSONFeedItemAsItIs() throws {
+        let article = try parse(#"""
+            {"id": "https://e.x/2026/storm", "url": "https://e.x/2026/storm", "title": "Storm hits coast",
+             "content_html": "<p>The storm arrived at dawn.</p>", "summary": "A storm.",
+             "date_published": "2026-12-01T14:02:00-05:00", "date_modified": "2026-12-02T09:00:00Z",
+             "authors": [{"name": "A. Writer", "url": "https://e.x/a"}], "tags": ["weather"],
+             "_custom": {"x": 1}}
+            """#)
+        #expect(article.title == "Storm hits coast")
+        #expect(article.body == "The storm arrived at dawn.")
+        #expect(article.url == "https://e.x/2026/storm")
+        #expect(article.published == "2026-12-01T14:02:00-05:00")
+        #expect(article.publishedTime == Timestamp(parsing: "2026-12-01T19:02:00Z"))
+        #expect(article.source == nil)
+    }
+
+    @Test func otherDateFormsAreWrittenAsRFC3339InUTC() throws {
+        let rss = try parse(#"{"text": "x", "pubDate": "Tue, 01 Dec 2026 14:02:00 -0500"}"#)
+        #expect(rss.published == "2026-12-01T19:02:00.000Z")
+        #expect(rss.publishedTime == Timestamp(parsing: "2026-12-01T19:02:00Z"))
+        #expect(try parse(#"{"text": "x", "date": "2026-12-01 14:02:00"}"#).published == "2026-12-01T14:02:00.000Z")
+        #expect(try parse(#"{"text": "x", "published": "2026-12-01"}"#).published == "2026-12-01")
+    }
+
+    @Test func readsEpochSecondsAndMilliseconds() throws {
+        let seconds = try parse(#"{"text": "x", "published": 1796133720}"#)
+        #expect(seconds.published == "2026-12-01T14:02:00.000Z")
+        #expect(try parse(#"{"text": "x", "published": 1796133720123}"#).published == "2026-12-01T14:02:00.123Z")
+        #expect(try parse(#"{"text": "x", "published": 1796133720.5}"#).published == "2026-12-01T14:02:00.500Z")
+        #expect(try parse(#"{"text": "x", "date": "1796133720123"}"#).published == "2026-12-01T14:02:00.123Z")
+        #expect(try parse(#"{"text": "x", "date": "1796133720"}"#).publishedTime == seconds.publishedTime)
+    }
+
+    @Test func aWrongTypeIsAnInvalidFieldNamingTheKey() {
+        let cases = [
+            (#"{"text": "x", "headline": 5}"#, "\"headline\""),
+            (#"{"content": ["x"]}"#, "\"content\""),
+            (#"{"text": "x", "link": {"href": "y"}}"#, "\"link\""),
+            (#"{"text": "x", "source": 7}"#, "\"source\""),
+            (#"{"text": "x", "source": {"name": 7}}"#, "\"source\""),
+            (#"{"text": "x", "pubDate": true}"#, "\"pubDate\""),
+            (#"{"text": "x", "date": {"value": "2026-12-01"}}"#, "\"date\""),
+        ]
+        for (json, key) in cases {
+            let error = rejection(json)
+            #expect(error?.code == .invalidField, "\(json)")
+            #expect(error?.reason.contains(key) == true, "\(json): \(String(describing: error))")
+        }
+    }
+
+    @Test func impossibleDatesAreInvalidPublished() {
+        for value in [#""Mon, 30 Feb 2026 10:00:00 GMT""#, #""Tue, 01 Dec 2026 25:00:00 GMT""#,
+                      #""2026-02-30 10:00:00""#, #""01 Dec 2026 14:02:00 XYZ""#, "-5", "1e300",
+                      #""99999999999999999999""#] {
+            let error = rejection(#"{"text": "x", "date": \#(value)}"#)
+            #expect(error?.code == .invalidPublished, "\(value)")
+            #expect(error?.reason.contains("\"date\"") == true, "\(value)")
+        }
+    }
+
+    @Test func unknownKeysAreIgnoredAndNoBodyIsMissingText() {
+        #expect(rejection(#"{"title": "x", "summary": "y", "article": "z"}"#)?.code == .missingText)
+    }
+
+    @Test func theTextHeaderReadsTheSameDateForms() throws {
+        let article = try ArticleParser.parse(
+            Array("Title: Storm\nPublished: Tue, 01 Dec 2026 14:02:00 GMT\n\nThe storm arrived.".utf8), fileName: "s.txt")
+        #expect(article.published == "2026-12-01T14:02:00.000Z")
+        let epoch = try ArticleParser.parse(Array("Published: 1796133720\n\nThe storm arrived.".utf8), fileName: "s.md")
+        #expect(epoch.publishedTime == article.publishedTime)
+    }
+}
