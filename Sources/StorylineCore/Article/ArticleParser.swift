@@ -5,7 +5,8 @@ public struct ParsedArticle: Sendable, Hashable {
     public var title: String
     public var source: String?
     public var url: String?
-    /// The publication time as the file wrote it (RFC 3339 or a date alone).
+    /// The publication time as the file wrote it (RFC 3339 or a date alone), or, written in another form,
+    /// as the RFC 3339 UTC time it names.
     public var published: String?
     public var publishedTime: Timestamp?
     public var body: String
