@@ -25,22 +25,25 @@ SHAPES = {
          "date": "Sun, 01 Nov 2026 09:30:00 -0500", "link": "https://rss.example/harbour",
          "source": "Coastal Wire", "guid": "rss-1"},
         {"title": "Harbour reopens after storm", "published": "2026-11-01T14:30:00.000Z",
-         "source": "Coastal Wire", "url": "https://rss.example/harbour"},
+         "source": "Coastal Wire", "url": "https://rss.example/harbour", "producer": {"id": "rss-1"}},
     ),
     "jsonfeed.json": (
         {"id": "https://feed.example/2", "url": "https://feed.example/2", "title": "Council votes on budget",
          "content_html": f"<h2>Budget</h2><p>{text_of(2)}</p>", "date_published": "2026-11-02T08:15:00+01:00",
          "authors": [{"name": "A. Writer"}], "tags": ["council"]},
         {"title": "Council votes on budget", "published": "2026-11-02T08:15:00+01:00",
-         "source": None, "url": "https://feed.example/2"},
+         "source": None, "url": "https://feed.example/2",
+         "producer": {"id": "https://feed.example/2", "tags": ["council"]}},
     ),
     "scraped.json": (
         {"title": "Rail strike called off", "text": text_of(3), "published": EPOCH_MS,
-         "source": {"name": "Metro Daily", "url": "https://metro.example"}, "url": "https://metro.example/rail"},
+         "source": {"name": "Metro Daily", "url": "https://metro.example"}, "url": "https://metro.example/rail",
+         "lang": "en", "meta": {"crawl": {"depth": 2, "at": "2026-11-03"}, "desk": "transport"}},
         {"title": "Rail strike called off",
          "published": datetime.fromtimestamp(EPOCH_MS / 1000, timezone.utc).isoformat(timespec="milliseconds")
          .replace("+00:00", "Z"),
-         "source": "Metro Daily", "url": "https://metro.example/rail"},
+         "source": "Metro Daily", "url": "https://metro.example/rail",
+         "producer": {"lang": "en", "meta": {"crawl": {"at": "2026-11-03", "depth": 2}, "desk": "transport"}}},
     ),
 }
 

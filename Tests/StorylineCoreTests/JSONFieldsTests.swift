@@ -146,4 +146,28 @@ import Testing
         let epoch = try ArticleParser.parse(Array("Published: 1796133720\n\nThe storm arrived.".utf8), fileName: "s.md")
         #expect(epoch.publishedTime == article.publishedTime)
     }
+
+    @Test func theProducersOwnFieldsPassThroughAsOneSortedObject() throws {
+        let json = #"{"text": "x", "meta": {"z": [1, true], "a": "b/c"}, "tags": ["x", "y"], "language": "de", "id": 42}"#
+        #expect(try parse(json).producer == #"{"id":42,"lang":"de","meta":{"a":"b/c","z":[1,true]},"tags":["x","y"]}"#)
+        #expect(try parse(#"{"text": "x", "guid": "g-1", "id": null}"#).producer == #"{"id":"g-1"}"#)
+        #expect(try parse(#"{"text": "x"}"#).producer == nil)
+    }
+
+    @Test func producerFieldsOfTheWrongTypeOrTooLargeAreInvalidFields() {
+        #expect(rejection(#"{"text": "x", "id": true}"#)?.code == .invalidField)
+        #expect(rejection(#"{"text": "x", "tags": "a,b"}"#)?.reason.contains("\"tags\"") == true)
+        #expect(rejection(#"{"text": "x", "meta": [1]}"#)?.code == .invalidField)
+        let big = String(repeating: "m", count: JSONFields.producerLimit)
+        #expect(rejection(#"{"text": "x", "meta": {"note": "\#(big)"}}"#)?.reason.contains("more than") == true)
+    }
+
+    @Test func theLineCarriesThemUnderArticleProducer() throws {
+        let article = try parse(#"{"title": "T", "text": "words here", "id": "r-7", "lang": "en"}"#)
+        let judgement = Judgement(article: 1, story: 1, words: 2, verdict: .started)
+        let sha = String(repeating: "0", count: 64)
+        let line = TimelineEvent(seq: 1, time: Timestamp(millisecondsSinceEpoch: 0), judgement: judgement,
+                                 article: .init(judgement, file: "f.json", article, sha256: sha)).jsonLine
+        #expect(line.hasSuffix(#","sha256":"\#(sha)","producer":{"id":"r-7","lang":"en"}}}"# + "\n"))
+    }
 }

@@ -10,6 +10,9 @@ public struct ParsedArticle: Sendable, Hashable {
     public var published: String?
     public var publishedTime: Timestamp?
     public var body: String
+    /// What the producer said of its own record (`id`, `lang`, `tags`, `meta` of a JSON file), as one
+    /// compact JSON object with sorted keys, passed through to the line; nil when it said none.
+    public var producer: String? = nil
 }
 
 /// Reads article files: JSON objects, or UTF-8 text with an optional header block.
@@ -78,7 +81,7 @@ public enum ArticleParser {
         return ParsedArticle(
             title: clean(try fields.title()) ?? firstMeaningfulLine(of: body) ?? "",
             source: clean(try fields.source()), url: clean(try fields.firstString(of: JSONFields.urlKeys)?.value),
-            published: published, publishedTime: publishedTime, body: body)
+            published: published, publishedTime: publishedTime, body: body, producer: try fields.producer())
     }
 
     /// Most lines a header block can take: one per key, then the blank line that ends it.

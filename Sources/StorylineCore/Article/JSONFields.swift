@@ -104,6 +104,53 @@ struct JSONFields {
         return (nil, nil)
     }
 
+    /// The producer's own fields, passed through to the line under `article.producer`: its record's
+    /// `id` (or `guid`), a string or a number; `lang` (or `language`), a string; `tags`, strings; and
+    /// `meta`, an object of anything. One compact JSON object with sorted keys, at most
+    /// `producerLimit` bytes; nil when the file has none of them.
+    ///
+    /// - Throws: `ArticleRejection` `invalidField` for a value of another type, or metadata over the limit.
+    func producer() throws(ArticleRejection) -> String? {
+        var kept: [String: Any] = [:]
+        if let (key, id) = first(of: ["id", "guid"]) {
+            guard id is String || (id as? NSNumber).map({ !Self.isBoolean($0) }) == true else {
+                throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
+            }
+            kept["id"] = id
+        }
+        if let (key, lang) = first(of: ["lang", "language"]) {
+            guard lang is String else { throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string or null") }
+            kept["lang"] = lang
+        }
+        if let (_, tags) = first(of: ["tags"]) {
+            guard let tags = tags as? [Any], tags.allSatisfy({ $0 is String }) else {
+                throw ArticleRejection(.invalidField, "the field \"tags\" must be an array of strings or null")
+            }
+            kept["tags"] = tags
+        }
+        if let (_, meta) = first(of: ["meta"]) {
+            guard meta is [String: Any] else { throw ArticleRejection(.invalidField, "the field \"meta\" must be an object or null") }
+            kept["meta"] = meta
+        }
+        guard !kept.isEmpty else { return nil }
+        guard let data = try? JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys, .withoutEscapingSlashes]),
+              data.count <= Self.producerLimit else {
+            throw ArticleRejection(.invalidField,
+                "the producer's fields (id, lang, tags, meta) come to more than \(Self.producerLimit) bytes of JSON: "
+                + "keep them to a record's identifiers, not its content")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The most bytes of producer metadata a line carries.
+    static let producerLimit = 16 * 1024
+
+    /// The first of `keys` present and not null, with its value.
+    private func first(of keys: [String]) -> (String, Any)? {
+        for key in keys { if let value = value(key) { return (key, value) } }
+        return nil
+    }
+
     /// Whether JSONSerialization read `number` from `true` or `false`.
     private static func isBoolean(_ number: NSNumber) -> Bool {
         String(cString: number.objCType) == "c"

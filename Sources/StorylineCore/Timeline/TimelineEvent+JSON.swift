@@ -20,6 +20,9 @@ extension TimelineEvent {
             json.key("published"); json.optionalString(article.published)
             json.key("words"); json.integer(article.words)
             json.key("sha256"); json.string(article.sha256)
+            if let producer = article.producer {
+                json.key("producer"); json.output.append(producer)  // compact JSON, made by JSONFields.producer()
+            }
             json.endObject()
         }
         if let duplicateOf {

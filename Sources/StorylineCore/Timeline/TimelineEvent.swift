@@ -20,9 +20,11 @@ public struct TimelineEvent: Sendable, Hashable {
         public var published: String?
         public var words: Int
         public var sha256: String
+        /// The producer's own fields (`ParsedArticle.producer`), a JSON object's text; nil for none.
+        public var producer: String?
 
         public init(id: String, file: String, title: String, source: String?, url: String?,
-                    published: String?, words: Int, sha256: String) {
+                    published: String?, words: Int, sha256: String, producer: String? = nil) {
             self.id = id
             self.file = file
             self.title = title
@@ -31,6 +33,7 @@ public struct TimelineEvent: Sendable, Hashable {
             self.published = published
             self.words = words
             self.sha256 = sha256
+            self.producer = producer
         }
 
         /// What the timeline says about a judged article: its id and words from the judgement, the rest
@@ -38,7 +41,7 @@ public struct TimelineEvent: Sendable, Hashable {
         public init(_ judgement: Judgement, file: String, _ article: ParsedArticle, sha256: String) {
             self.init(id: TimelineEvent.articleID(judgement.article), file: file, title: article.title,
                       source: article.source, url: article.url, published: article.published,
-                      words: judgement.words, sha256: sha256)
+                      words: judgement.words, sha256: sha256, producer: article.producer)
         }
     }
 
