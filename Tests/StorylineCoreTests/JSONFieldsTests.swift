@@ -170,4 +170,11 @@ import Testing
                                  article: .init(judgement, file: "f.json", article, sha256: sha)).jsonLine
         #expect(line.hasSuffix(#","sha256":"\#(sha)","producer":{"id":"r-7","lang":"en"}}}"# + "\n"))
     }
+
+    @Test func aWholeFeedIsRefusedWithWhatToDoInstead() {
+        let feed = #"{"version": "https://jsonfeed.org/version/1.1", "title": "Wire", "description": "All the news", "items": [{"id": "1", "content_text": "a"}, {"id": "2", "content_text": "b"}]}"#
+        let refused = rejection(feed)
+        #expect(refused?.code == .missingText)
+        #expect(refused?.reason.contains("a feed of 2 items, not one article") == true)
+    }
 }

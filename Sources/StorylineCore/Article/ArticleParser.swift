@@ -72,6 +72,12 @@ public enum ArticleParser {
             throw ArticleRejection(.malformedJSON, "the JSON is not an object: write {\"title\": …, \"text\": …}")
         }
         let fields = JSONFields(object)
+        if let items = object["items"] as? [Any] {
+            // A whole feed (JSON Feed's {"version", "title", "description", "items": [...]}, or the like) is
+            // many articles, and a file has one line: say so rather than judge the feed's description.
+            throw ArticleRejection(.missingText,
+                "the JSON is a feed of \(items.count) items, not one article: drop each item as a file of its own")
+        }
         guard let body = try fields.body() else {
             throw ArticleRejection(.missingText,
                 "the JSON has no \"text\" (or \"body\", \"content\", \"content_text\", \"content_html\", "
