@@ -1,36 +1,38 @@
 #!/usr/bin/env bash
-# Offline checks of deploy/storyline.service and deploy/storyline-metrics@.service (and its socket): `systemd-analyze verify` must print nothing on stderr,
-# and `systemd-analyze security` must score 1.0 or lower.
-# verify checks that ExecStart exists, so it runs on a copy whose ExecStart names the binary just
-# built instead of /usr/bin/storyline; nothing else in the copy differs.
+# Offline checks of the units in deploy/: `systemd-analyze verify` must print nothing on stderr for
+# storyline.service, storyline-metrics.socket and storyline-metrics@.service (as an instance, as the
+# socket starts it), and `systemd-analyze security` must score both services 1.0 or lower.
+# verify checks that ExecStart exists, so it runs on copies whose ExecStart names the binary just
+# built instead of /usr/bin/storyline; nothing else in the copies differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=$(realpath "${1:-.build/debug/storyline}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for unit in deploy/storyline.service deploy/storyline-metrics@.service; do
-    name=$(basename "$unit")
-    sed "s|/usr/bin/storyline|$binary|" "$unit" > "$work/$name"
-    [ "$name" = storyline-metrics@.service ] && cp deploy/storyline-metrics.socket "$work/"
-    # A template is verified as an instance of it, as the socket starts them.
-    target=$work/$name
-    [ "$name" = storyline-metrics@.service ] && target=$work/storyline-metrics@0.service && cp "$work/$name" "$target"
-    if ! systemd-analyze verify --man=no "$target" 2> "$work/verify.err" || [ -s "$work/verify.err" ]; then
-        echo "FAIL: systemd-analyze verify $unit:" >&2
+sed "s|/usr/bin/storyline|$binary|" deploy/storyline.service > "$work/storyline.service"
+sed "s|/usr/bin/storyline|$binary|" deploy/storyline-metrics@.service > "$work/storyline-metrics@.service"
+cp "$work/storyline-metrics@.service" "$work/storyline-metrics@0.service"  # the socket's verify needs the template
+cp deploy/storyline-metrics.socket "$work/"
+
+verify() {  # verify UNIT-COPY SHIPPED-NAME
+    if ! systemd-analyze verify --man=no "$1" 2> "$work/verify.err" || [ -s "$work/verify.err" ]; then
+        echo "FAIL: systemd-analyze verify $2:" >&2
         cat "$work/verify.err" >&2
         exit 1
     fi
-    echo "ok: systemd-analyze verify $unit is clean"
-    if ! systemd-analyze security --offline=yes --threshold=10 "$target" > "$work/security.out" 2>&1; then
-        echo "FAIL: systemd-analyze security $unit scores above 1.0:" >&2
+    echo "ok: systemd-analyze verify $2 is clean"
+}
+score() {  # score UNIT-COPY SHIPPED-NAME
+    if ! systemd-analyze security --offline=yes --threshold=10 "$1" > "$work/security.out" 2>&1; then
+        echo "FAIL: systemd-analyze security $2 scores above 1.0:" >&2
         grep -E "✗|Overall" "$work/security.out" >&2
         exit 1
     fi
-    echo "ok: $unit: $(grep -o 'Overall exposure level.*' "$work/security.out")"
-done
-if ! systemd-analyze verify --man=no "$work/storyline-metrics.socket" 2> "$work/verify.err" || [ -s "$work/verify.err" ]; then
-    echo "FAIL: systemd-analyze verify deploy/storyline-metrics.socket:" >&2
-    cat "$work/verify.err" >&2
-    exit 1
-fi
-echo "ok: systemd-analyze verify deploy/storyline-metrics.socket is clean"
+    echo "ok: $2: $(grep -o 'Overall exposure level.*' "$work/security.out")"
+}
+
+verify "$work/storyline.service" deploy/storyline.service
+score "$work/storyline.service" deploy/storyline.service
+verify "$work/storyline-metrics@0.service" deploy/storyline-metrics@.service
+score "$work/storyline-metrics@0.service" deploy/storyline-metrics@.service
+verify "$work/storyline-metrics.socket" deploy/storyline-metrics.socket

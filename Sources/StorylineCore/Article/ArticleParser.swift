@@ -79,9 +79,8 @@ public enum ArticleParser {
                 "the JSON is a feed of \(items.count) items, not one article: drop each item as a file of its own")
         }
         guard let body = try fields.body() else {
-            throw ArticleRejection(.missingText,
-                "the JSON has no \"text\" (or \"body\", \"content\", \"content_text\", \"content_html\", "
-                + "\"description\") string holding the article")
+            let others = JSONFields.bodyKeys.dropFirst().map { "\"\($0)\"" }.joined(separator: ", ")
+            throw ArticleRejection(.missingText, "the JSON has no \"text\" (or \(others)) string holding the article")
         }
         let (published, publishedTime) = try fields.publication()
         return ParsedArticle(

@@ -37,14 +37,11 @@ struct JSONFields {
     ///
     /// - Throws: `ArticleRejection` `invalidField` when that key holds something else.
     func firstString(of keys: [String]) throws(ArticleRejection) -> (key: String, value: String)? {
-        for key in keys {
-            guard let value = value(key) else { continue }
-            guard let string = value as? String else {
-                throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string or null")
-            }
-            return (key, string)
+        guard let (key, value) = first(of: keys) else { return nil }
+        guard let string = value as? String else {
+            throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string or null")
         }
-        return nil
+        return (key, string)
     }
 
     /// `value` of `key` as text: a feed's HTML without its tags and entities.
@@ -65,21 +62,18 @@ struct JSONFields {
 
     /// A string, or an object (`{"name": "Reuters", "url": …}`) whose `name` is one.
     func source() throws(ArticleRejection) -> String? {
-        for key in Self.sourceKeys {
-            guard let value = value(key) else { continue }
-            if let string = value as? String { return string }
-            guard let object = value as? [String: Any] else {
-                throw ArticleRejection(.invalidField,
-                    "the field \"\(key)\" must be a string, an object with a \"name\" string, or null")
-            }
-            switch object["name"] {
-            case nil, is NSNull: return nil
-            case let name as String: return name
-            default:
-                throw ArticleRejection(.invalidField, "the field \"\(key)\" has a \"name\" that is not a string")
-            }
+        guard let (key, value) = first(of: Self.sourceKeys) else { return nil }
+        if let string = value as? String { return string }
+        guard let object = value as? [String: Any] else {
+            throw ArticleRejection(.invalidField,
+                "the field \"\(key)\" must be a string, an object with a \"name\" string, or null")
         }
-        return nil
+        switch object["name"] {
+        case nil, is NSNull: return nil
+        case let name as String: return name
+        default:
+            throw ArticleRejection(.invalidField, "the field \"\(key)\" has a \"name\" that is not a string")
+        }
     }
 
     /// The publication time: a string in any form `ArticleParser.publication` reads, or a JSON number since
@@ -88,20 +82,17 @@ struct JSONFields {
     /// - Throws: `ArticleRejection` `invalidField` for another type, `invalidPublished` for a time that is
     ///   not one.
     func publication() throws(ArticleRejection) -> (String?, Timestamp?) {
-        for key in Self.publishedKeys {
-            guard let value = value(key) else { continue }
-            if let string = value as? String { return try ArticleParser.publication(string, key: key) }
-            guard let number = value as? NSNumber, !Self.isBoolean(number) else {
-                throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
-            }
-            guard let time = Timestamp(epoch: number.doubleValue) else {
-                throw ArticleRejection(.invalidPublished,
-                    "\"\(key)\" is \(number): an epoch number must be seconds, or milliseconds above 1e11, "
-                    + "from 1970 to 9999")
-            }
-            return (time.description, time)
+        guard let (key, value) = first(of: Self.publishedKeys) else { return (nil, nil) }
+        if let string = value as? String { return try ArticleParser.publication(string, key: key) }
+        guard let number = value as? NSNumber, !Self.isBoolean(number) else {
+            throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
         }
-        return (nil, nil)
+        guard let time = Timestamp(epoch: number.doubleValue) else {
+            throw ArticleRejection(.invalidPublished,
+                "\"\(key)\" is \(number): an epoch number must be seconds, or milliseconds above 1e11, "
+                + "from 1970 to 9999")
+        }
+        return (time.description, time)
     }
 
     /// The producer's own fields, passed through to the line under `article.producer`: its record's
