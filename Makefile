@@ -1,6 +1,6 @@
 # Storyline: `make run` and `make test` do all the set-up on a fresh Debian machine.
 SWIFT        ?= swift
-APT_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container logrotate prometheus-node-exporter python3 python3-pip python3-venv dpkg-dev binutils man-db
+APT_PACKAGES := libsystemd-dev libsqlite3-dev libxml2-dev pkg-config systemd systemd-container logrotate prometheus-node-exporter python3 python3-pip python3-venv dpkg-dev binutils man-db
 PY_MODULES   := pytest jsonschema
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/storyline
@@ -104,16 +104,18 @@ bench-engine: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress
 
 # libFuzzer with AddressSanitizer over what a dropped file meets before judgement (Fuzz/FuzzArticle.swift),
-# compiled in one module with StorylineCore's sources. Seeds: seeds/ and two small files; findings are
-# written to .build-fuzz/ (crash-*), to be kept as regression tests.
+# compiled in one module with StorylineCore's sources (and libxml2, which the HTML reader calls). Seeds: seeds/
+# and three small files; findings are written to .build-fuzz/ (crash-*), to be kept as regression tests.
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	@mkdir -p .build-fuzz/corpus
 	swiftc -sanitize=fuzzer,address -parse-as-library -g -module-name StorylineFuzz \
+		-I Sources/CLibXML2 $$(pkg-config --cflags-only-I libxml-2.0 | sed 's/-I/-Xcc -I/g') -lxml2 \
 		$$(find Sources/StorylineCore -name '*.swift') Fuzz/FuzzArticle.swift -o .build-fuzz/fuzz-article
 	@i=0; for f in seeds/*; do { printf '\001'; cat "$$f"; } > .build-fuzz/corpus/seed$$i; i=$$((i+1)); done
 	@printf '\000{"title":"T","text":"Some text here for a story.","published":"2019-01-23T20:28:44Z"}' > .build-fuzz/corpus/json
 	@printf '\001Title: A\nPublished: 2019-01-02\n\nBody words here and more words.' > .build-fuzz/corpus/header
+	@printf '\004<html><head><meta property="og:title" content="T"></head><body><article><p>Body words here.</p></article></body></html>' > .build-fuzz/corpus/html
 	cd .build-fuzz && ./fuzz-article -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -rss_limit_mb=2048 -print_final_stats=1 corpus
 
 # The long reliability runs: a 10-minute soak of the release daemon (SOAK_SECONDS), then the end-to-end

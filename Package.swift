@@ -32,8 +32,14 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // libxml2's HTML parser, for .html articles (the core reads the bytes it is given: no network, no files).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(name: "CLinux", cSettings: commit.map { [.define("STORYLINE_COMMIT", to: "\"\($0)\"")] }),
-        .target(name: "StorylineCore"),
+        .target(name: "StorylineCore", dependencies: ["CLibXML2"]),
         .target(
             name: "StorylineDaemon",
             dependencies: [

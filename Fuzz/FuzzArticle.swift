@@ -3,13 +3,13 @@
 // Built by `make fuzz` in one module with StorylineCore's sources (`swiftc -sanitize=fuzzer,address`),
 // so this file does not import it.
 
-/// One libFuzzer input: the first byte picks the kind of file name (JSON, text, Markdown, none), the
-/// rest is the file.
+/// One libFuzzer input: the first byte picks the kind of file name (JSON, text, Markdown, none, HTML),
+/// the rest is the file.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArticle(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let names = ["a.json", "a.txt", "a.md", "a"]
+    let names = ["a.json", "a.txt", "a.md", "a", "a.html"]
     let name = names[Int(bytes[0]) % names.count]
     guard let article = try? ArticleParser.parse(Array(bytes.dropFirst()), fileName: name) else { return 0 }
     var tokenizer = Tokenizer()

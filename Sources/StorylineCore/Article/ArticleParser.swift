@@ -15,7 +15,7 @@ public struct ParsedArticle: Sendable, Hashable {
     public var producer: String? = nil
 }
 
-/// Reads article files: JSON objects, or UTF-8 text with an optional header block.
+/// Reads article files: JSON objects, UTF-8 text with an optional header block, or HTML pages.
 ///
 /// Pure: it takes the file's name and bytes and returns an article or says exactly why not.
 public enum ArticleParser {
@@ -23,18 +23,20 @@ public enum ArticleParser {
     public enum Format: Sendable {
         case json
         case text
+        case html
     }
 
     /// Longest title kept, in characters.
     static let maximumTitleLength = 300
 
-    /// The format a file name calls for: `.json`; `.txt`, `.md` or no extension.
+    /// The format a file name calls for: `.json`; `.txt`, `.md` or no extension; `.html`, `.htm`, `.xhtml`.
     public static func format(ofFileNamed name: String) -> Format? {
         let base = name.hasPrefix(".") ? String(name.dropFirst()) : name
         guard let dot = base.lastIndex(of: ".") else { return .text }
         switch base[base.index(after: dot)...].lowercased() {
         case "json": return .json
         case "txt", "md": return .text
+        case "html", "htm", "xhtml": return .html
         default: return nil
         }
     }
@@ -45,11 +47,13 @@ public enum ArticleParser {
     public static func parse(_ bytes: [UInt8], fileName name: String) throws(ArticleRejection) -> ParsedArticle {
         guard let format = format(ofFileNamed: name) else {
             throw ArticleRejection(.unsupportedType,
-                "files named like this are not articles: use .json, .txt, .md or no extension")
+                "files named like this are not articles: use .json, .txt, .md, .html or no extension")
         }
         if let nul = bytes.firstIndex(of: 0) {
             throw ArticleRejection(.binary, "the file holds a NUL byte at offset \(nul): it is binary, not text")
         }
+        // A page names its own encoding (a byte order mark, <meta charset>), which libxml2 reads.
+        if format == .html { return try parseHTML(bytes) }
         var content = bytes[...]
         if content.starts(with: [0xef, 0xbb, 0xbf]) { content = content.dropFirst(3) }
         guard let text = String(validating: content, as: UTF8.self) else {
@@ -58,6 +62,7 @@ public enum ArticleParser {
         switch format {
         case .json: return try parseJSON(Data(content))
         case .text: return try parseText(text)
+        case .html: return try parseHTML(bytes)
         }
     }
 
@@ -115,6 +120,17 @@ public enum ArticleParser {
             title: clean(headers["title"]) ?? firstMeaningfulLine(of: body) ?? "",
             source: clean(headers["source"]), url: clean(headers["url"]),
             published: published, publishedTime: publishedTime, body: body)
+    }
+
+    /// An HTML page's article (`HTMLPage`), with its fields as a `.txt` of the same article gives them: the
+    /// headline as its `Title:`, the paragraphs separated by blank lines as its body.
+    private static func parseHTML(_ bytes: [UInt8]) throws(ArticleRejection) -> ParsedArticle {
+        let page = try HTMLPage(parsing: bytes)
+        let (published, publishedTime) = try publication(page.published?.value, key: page.published?.key ?? "published")
+        return ParsedArticle(
+            title: clean(page.headline) ?? firstMeaningfulLine(of: page.text) ?? "",
+            source: clean(page.siteName), url: clean(page.url),
+            published: published, publishedTime: publishedTime, body: page.text)
     }
 
     /// `Key: value` when `line` (already trimmed) is a header line: a known key, any case, then a colon.
