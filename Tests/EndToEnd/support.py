@@ -103,7 +103,9 @@ def parse_timeline(output: bytes) -> list[dict]:
 
     Per line: UTF-8, LF-terminated, one JSON object, valid against the schema, `seq` equal to the line
     number, `time` a real instant. Across lines: article ids unique; a story is started before it is
-    extended or duplicated into; `duplicate_of` names an earlier article and carries that article's story.
+    extended or duplicated into; `duplicate_of` names an earlier article and carries that article's story;
+    `story_data` counts the story's articles and duplicates so far, names its first article, and for a
+    duplicate the root of its copy chain; after `story_closed` a story takes duplicates only.
     """
     text = output.decode("utf-8")  # strict: the timeline is UTF-8
     if not text:
@@ -112,7 +114,11 @@ def parse_timeline(output: bytes) -> list[dict]:
     lines = text[:-1].split("\n")
     events: list[dict] = []
     story_of_article: dict[str, str] = {}
+    root_of_article: dict[str, str] = {}
     stories: set[str] = set()
+    counts: dict[str, list[int]] = {}  # story -> [articles, duplicates]
+    first_of_story: dict[str, str] = {}
+    closed: set[str] = set()
     for number, line in enumerate(lines, start=1):
         assert line, f"line {number} is empty"
         assert "\r" not in line, f"line {number} holds a carriage return"
@@ -122,7 +128,14 @@ def parse_timeline(output: bytes) -> list[dict]:
         assert event["seq"] == number, f"line {number} has seq {event['seq']}"
         datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
         kind = event["event"]
-        if kind != "rejected":
+        if kind == "story_closed":
+            story = event["story"]
+            assert story in stories, f"line {number} closes story {story}, never started"
+            assert story not in closed, f"line {number} closes story {story} a second time"
+            assert event["story_data"]["closed"] is True
+            assert [event["story_data"]["articles"], event["story_data"]["duplicates"]] == counts[story]
+            closed.add(story)
+        elif kind != "rejected":
             article_id, story = event["article"]["id"], event["story"]
             assert article_id not in story_of_article, f"line {number} reuses article id {article_id}"
             if kind == "story_started":
@@ -137,7 +150,19 @@ def parse_timeline(output: bytes) -> list[dict]:
                     f"line {number}: a duplicate of {original} must carry its story {story_of_article[original]}"
                 )
                 assert event["why"]["value"] == event["similarity"]
+                root_of_article[article_id] = root_of_article.get(original, original)
+                assert event["story_data"]["original"] == root_of_article[article_id], f"line {number}: wrong root original"
+            else:
+                assert story not in closed, f"line {number}: {kind} into story {story} after it was closed"
             story_of_article[article_id] = story
+            first_of_story.setdefault(story, article_id)
+            tally = counts.setdefault(story, [0, 0])
+            tally[0] += 1
+            tally[1] += kind == "duplicate"
+            data = event["story_data"]
+            assert [data["articles"], data["duplicates"]] == tally, f"line {number}: story_data counts {data} for {tally}"
+            assert data["first_article"] == first_of_story[story], f"line {number}: first_article {data['first_article']}"
+            assert data["closed"] == (story in closed)
         events.append(event)
     return events
 

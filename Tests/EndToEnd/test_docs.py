@@ -26,7 +26,7 @@ def test_doc_has_one_real_example_line_of_each_event():
     for event in events:
         support.check_line(event)
     assert sorted(event["event"] for event in events) == sorted(
-        ["story_started", "story_extended", "duplicate", "rejected"]
+        ["story_started", "story_extended", "duplicate", "rejected", "story_closed"]
     )
 
 

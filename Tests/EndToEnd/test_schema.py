@@ -19,11 +19,16 @@ def real_lines(tmp_path_factory) -> dict[str, dict]:
         "published": "2026-03-14", "text": support.FOOTBALL_TEXT,
     }))
     brief = support.write(directory / "brief.json", json.dumps({"text": "The council met.", "published": "soon"}))
+    # A week after the match report: the report's story closes.
+    later = support.write(directory / "ferry.json", json.dumps({
+        "title": "Winter ferry timetable starts", "published": "2026-03-21",
+        "text": "The winter ferry timetable starts on Monday, with crossings every twenty minutes.",
+    }))
 
-    events = support.ingest(support.seed(0), support.seed(1), half, report, brief)
+    events = support.ingest(support.seed(0), support.seed(1), half, report, brief, later)
 
     lines = {event["event"]: event for event in events[1:]}
-    assert set(lines) == {"story_started", "story_extended", "duplicate", "rejected"}
+    assert set(lines) == {"story_started", "story_extended", "duplicate", "rejected", "story_closed"}
     return lines
 
 
@@ -112,6 +117,17 @@ BROKEN = [
     ("story_started", "published as a number", lambda line: with_value(line, "article.published", 20260314)),
     ("story_started", "title null", lambda line: with_value(line, "article.title", None)),
     ("story_started", "id as a number", lambda line: with_value(line, "article.id", 4)),
+    *[(event, "no story_data", lambda line: without(line, "story_data")) for event in ANY_ARTICLE_EVENT + ["story_closed"]],
+    ("story_started", "story_data without label", lambda line: with_value(line, "story_data", without(line["story_data"], "label"))),
+    ("story_started", "articles 0", lambda line: with_value(line, "story_data.articles", 0)),
+    ("story_started", "closed as a string", lambda line: with_value(line, "story_data.closed", "no")),
+    ("story_started", "coverage with an offset", lambda line: with_value(line, "story_data.first_coverage", "2026-03-14T17:45:00+00:00")),
+    ("story_started", "unknown story_data key", lambda line: with_value(line, "story_data.size", 3)),
+    ("rejected", "story_data", lambda line: with_value(line, "story_data", {})),
+    ("story_closed", "no story", lambda line: without(line, "story")),
+    ("story_closed", "an article", lambda line: with_value(line, "article", {})),
+    ("story_closed", "a file", lambda line: with_value(line, "file", "x.txt")),
+    ("story_closed", "similarity", lambda line: with_value(line, "similarity", 0.5)),
 ]
 
 
@@ -130,6 +146,7 @@ def test_schema_accepts_what_the_contract_allows(real_lines):
         with_value(real_lines["duplicate"], "why", {"measure": "exact", "value": 1.0}),
         with_value(real_lines["duplicate"], "similarity", 0),
         with_value(real_lines["rejected"], "code", "unreadable"),
+        with_value(real_lines["story_started"], "story_data.label", ""),
     ]
     for line in allowed:
         support.check_line(line)

@@ -214,8 +214,10 @@ import Testing
 
     /// The average over a story's articles, not the cosine with their sum, judges full articles.
     @Test func fullArticlesAreComparedWithTheStorysArticlesOnAverage() {
-        var profile = StoryIndex.Profile(
-            first: Timestamp(millisecondsSinceEpoch: 0), last: Timestamp(millisecondsSinceEpoch: 0))
+        let zero = Timestamp(millisecondsSinceEpoch: 0)
+        var profile = StoryIndex.Profile(summary: StorySummary(
+            story: 1, label: "", labelIsHeadline: false, firstArticle: 1, articles: 2, duplicates: 0, first: zero, last: zero,
+            closed: false))
         profile.norm = 1.2
         profile.articles = 2
         #expect(abs(StoryIndex.similarity(dot: 0.6, profile: profile, fullness: 1) - 0.3) < 1e-6)

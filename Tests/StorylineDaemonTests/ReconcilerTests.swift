@@ -36,9 +36,8 @@ final class ReconcilerFixture {
         let now = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
         for (name, text) in files {
             try Data(text.utf8).write(to: URL(fileURLWithPath: inbox + "/" + name))
-            seq += 1
             let read = Intake.read(FileName(name), in: inbox, sizeLimit: 1 << 20, arrival: now, tokenizer: &tokenizer)
-            _ = batch.add(read, named: FileName(name), seq: seq, at: now, engine: &engine)
+            _ = batch.add(read, named: FileName(name), seq: &seq, at: now, engine: &engine)
         }
         try store.commit(batch, judgedAt: now)
     }

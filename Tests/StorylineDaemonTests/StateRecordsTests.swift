@@ -104,7 +104,7 @@ import StorylineCore
         let database = try DatabaseQueue()
         _ = try StateStore(database: database, path: ":memory:")
         let applied = try database.read { try StateStore.migrator.appliedMigrations($0) }
-        #expect(applied.count == 9)
+        #expect(applied.count == 10)
         _ = try StateStore(database: database, path: ":memory:")
         #expect(try database.read { try StateStore.migrator.appliedMigrations($0) } == applied)
         let id = try database.read { try StateMeta.value(StateMeta.stateID, $0) }

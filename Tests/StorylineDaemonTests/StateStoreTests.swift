@@ -42,12 +42,11 @@ final class StateFixture {
              rejected: Int = 0) throws -> [Int] {
         var batch = StateStore.Batch()
         for _ in 0..<count {
-            seq += 1
-            let name = "article-\(seq).txt"
-            let text = Self.article(seq)
+            let name = "article-\(seq + 1).txt"
+            let text = Self.article(seq + 1)
             let file = ArticleFile(name: name, bytes: Array(text.utf8))
             let prepared = try PreparedArticle(file, arrival: dated, tokenizer: &tokenizer)
-            _ = try batch.judge(prepared, named: FileName(name), seq: seq, at: judged, engine: &engine)
+            _ = try batch.judge(prepared, named: FileName(name), seq: &seq, at: judged, engine: &engine)
             texts[name] = text
             if let archive { try Data(text.utf8).write(to: URL(fileURLWithPath: archive + "/" + name)) }
         }
@@ -133,9 +132,10 @@ struct SeededGenerator: RandomNumberGenerator {
         let state = try StateFixture()
         var batch = StateStore.Batch()
         let text = StateFixture.article(1)
-        for (seq, name) in ["a.txt", "copy.txt"].enumerated() {
+        var seq = 0
+        for name in ["a.txt", "copy.txt"] {
             let prepared = try PreparedArticle(ArticleFile(name: name, bytes: Array(text.utf8)), arrival: now, tokenizer: &state.tokenizer)
-            _ = try batch.judge(prepared, named: FileName(name), seq: seq + 1, at: now, engine: &state.engine)
+            _ = try batch.judge(prepared, named: FileName(name), seq: &seq, at: now, engine: &state.engine)
         }
         try state.store.commit(batch, judgedAt: now)
         #expect(try state.store.counts() == StateFixture.counts(articles: 2, stories: 1, duplicates: 1, rejected: 0))
@@ -179,8 +179,9 @@ struct SeededGenerator: RandomNumberGenerator {
         rebuilt.reserveNumbers(throughArticle: highest.article, story: highest.story)
         let file = ArticleFile(name: "new.txt", bytes: Array(StateFixture.article(99).utf8))
         var batch = StateStore.Batch()
+        var seq = 5
         _ = try batch.judge(try PreparedArticle(file, arrival: now, tokenizer: &state.tokenizer), named: FileName("new.txt"),
-                            seq: 6, at: now, engine: &rebuilt)
+                            seq: &seq, at: now, engine: &rebuilt)
         #expect(batch.articles[0].judgement.article == before.article + 1)
         #expect(batch.articles[0].judgement.story == before.story + 1)
     }

@@ -163,10 +163,9 @@ struct StateFill {
             for numbers in committed.receiveQueued() { engine.releaseFingerprints(of: numbers) }
             for item in chunk {
                 if batch.events.isEmpty { now = SystemClock.now() }  // a batch's time is when it was taken, as in the daemon
-                seq += 1
                 let event: TimelineEvent
                 do {
-                    event = try batch.judge(item.prepared, named: item.name, seq: seq, at: now, engine: &engine)
+                    event = try batch.judge(item.prepared, named: item.name, seq: &seq, at: now, engine: &engine)[0]
                 } catch {
                     throw Failure(description: "the generated file \(item.name) was rejected: \(error)")
                 }

@@ -13,6 +13,9 @@ public struct ParsedArticle: Sendable, Hashable {
     /// What the producer said of its own record (`id`, `lang`, `tags`, `meta` of a JSON file), as one
     /// compact JSON object with sorted keys, passed through to the line; nil when it said none.
     public var producer: String? = nil
+    /// Whether `title` is a headline the file gave (a title field or header, a page's headline), not
+    /// the first line of its text.
+    public var titleIsHeadline = false
 }
 
 /// Reads article files: JSON objects, UTF-8 text with an optional header block, or HTML pages.
@@ -88,10 +91,12 @@ public enum ArticleParser {
             throw ArticleRejection(.missingText, "the JSON has no \"text\" (or \(others)) string holding the article")
         }
         let (published, publishedTime) = try fields.publication()
+        let headline = clean(try fields.title())
         return ParsedArticle(
-            title: clean(try fields.title()) ?? firstMeaningfulLine(of: body) ?? "",
+            title: headline ?? firstMeaningfulLine(of: body) ?? "",
             source: clean(try fields.source()), url: clean(try fields.firstString(of: JSONFields.urlKeys)?.value),
-            published: published, publishedTime: publishedTime, body: body, producer: try fields.producer())
+            published: published, publishedTime: publishedTime, body: body, producer: try fields.producer(),
+            titleIsHeadline: headline != nil)
     }
 
     /// Most lines a header block can take: one per key, then the blank line that ends it.
@@ -116,10 +121,11 @@ public enum ArticleParser {
         // Below a header the lines are joined with "\n", whatever ended them in the file.
         let body = hasHeader ? lines.map { String(withLineFeeds($0)) }.joined(separator: "\n") : text
         let (published, publishedTime) = try publication(headers["published"].flatMap { $0.isEmpty ? nil : $0 })
+        let headline = clean(headers["title"])
         return ParsedArticle(
-            title: clean(headers["title"]) ?? firstMeaningfulLine(of: body) ?? "",
+            title: headline ?? firstMeaningfulLine(of: body) ?? "",
             source: clean(headers["source"]), url: clean(headers["url"]),
-            published: published, publishedTime: publishedTime, body: body)
+            published: published, publishedTime: publishedTime, body: body, titleIsHeadline: headline != nil)
     }
 
     /// An HTML page's article (`HTMLPage`), with its fields as a `.txt` of the same article gives them: the
@@ -127,10 +133,11 @@ public enum ArticleParser {
     private static func parseHTML(_ bytes: [UInt8]) throws(ArticleRejection) -> ParsedArticle {
         let page = try HTMLPage(parsing: bytes)
         let (published, publishedTime) = try publication(page.published?.value, key: page.published?.key ?? "published")
+        let headline = clean(page.headline)
         return ParsedArticle(
-            title: clean(page.headline) ?? firstMeaningfulLine(of: page.text) ?? "",
+            title: headline ?? firstMeaningfulLine(of: page.text) ?? "",
             source: clean(page.siteName), url: clean(page.url),
-            published: published, publishedTime: publishedTime, body: page.text)
+            published: published, publishedTime: publishedTime, body: page.text, titleIsHeadline: headline != nil)
     }
 
     /// `Key: value` when `line` (already trimmed) is a header line: a known key, any case, then a colon.
@@ -241,11 +248,24 @@ public enum ArticleParser {
             guard let line = pieces.first else { break }
             rest = pieces.count > 1 ? pieces[1] : rest[rest.endIndex...]
             let words = tokenizer.tokenize(String(line))
-            guard !words.tokens.isEmpty, !Boilerplate.isBuiltInFurniture(words.tokens[...]) else { continue }
+            guard !words.tokens.isEmpty, !Boilerplate.isBuiltInFurniture(words.tokens[...]), !endsWithPhotoCredit(line)
+            else { continue }
             // A Markdown heading's marker is not part of the title.
             return clean(String(line.drop { $0 == "#" || $0 == " " }))
         }
         return nil
+    }
+
+    /// Whether `line` ends with a photographer's credit, as a picture's caption does ("…at the White
+    /// House.Blair Gable/Reuters", "(AP Photo/Evan Vucci)"): a word of its last three holds a slash
+    /// between a letter and a capital. A caption above the text describes a picture, not the story.
+    static func endsWithPhotoCredit(_ line: Substring) -> Bool {
+        line.split(separator: " ").suffix(3).contains { word in
+            let characters = Array(word)
+            return characters.indices.dropFirst().dropLast().contains { index in
+                characters[index] == "/" && characters[index - 1].isLetter && characters[index + 1].isUppercase
+            }
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

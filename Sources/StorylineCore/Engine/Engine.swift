@@ -31,6 +31,14 @@ public struct Judgement: Sendable, Hashable {
     /// Candidates whose stored shingles could not be read back (`ArchivedFingerprint.unreadable`): they
     /// were not compared, so this article may be a near-duplicate of one of them. Not stored.
     public var unreadCandidates: [String] = []
+    /// The story as this article leaves it (nil only in a judgement not made by an engine). Not stored.
+    public var summary: StorySummary?
+    /// For a duplicate, the original at the root of its chain: `duplicate_of` may itself be a copy.
+    /// Not stored.
+    public var root: Int?
+    /// Stories that stopped taking articles once this article was judged: it lies past their candidacy
+    /// (`StoryIndex.closeStories(asOf:decay:)`). Not stored.
+    public var closedStories: [StorySummary] = []
 
     public init(article: Int, story: Int, words: Int, verdict: Verdict) {
         self.article = article
@@ -49,6 +57,9 @@ public struct Submission: Sendable {
     public var time: Timestamp
     /// When the file was read, by the daemon's clock (nil where no clock is involved, as in tests).
     public var arrival: Timestamp?
+    /// Whether the title is a headline the producer gave, not the text's first line: it may then name
+    /// the story (`StorySummary.label`).
+    public var titleIsHeadline = false
 
     public init(title: TokenizedText, body: TokenizedText, sha256: String, time: Timestamp) {
         self.title = title
@@ -95,6 +106,8 @@ public struct Engine: Sendable {
         var sample: [UInt32]
         var postingKeys: [UInt32]
         var sha256: String
+        /// The original at the root of its duplicate chain; its own number for an original.
+        var root: UInt32
     }
 
     public let configuration: EngineConfiguration
@@ -237,7 +250,7 @@ public struct Engine: Sendable {
         let (fingerprint, signature) = fingerprint(of: tokens)
         var record = ArticleRecord(
             story: 0, time: submission.time, fingerprint: CompactFingerprint(fingerprint), bandKeys: lsh.bandKeys(signature),
-            sample: containment.sample(of: fingerprint.set), postingKeys: [], sha256: submission.sha256)
+            sample: containment.sample(of: fingerprint.set), postingKeys: [], sha256: submission.sha256, root: number)
 
         var judgement: Judgement
         let duplicate: (UInt32, DuplicateMeasure, Double)?
@@ -252,22 +265,27 @@ public struct Engine: Sendable {
         }
         if let (original, measure, similarity) = duplicate {
             record.story = recorded?.story ?? articles[original]!.story
-            stories.cover(record.story, at: submission.time)
+            record.root = articles[original]?.root ?? original
+            stories.addDuplicate(to: record.story, at: submission.time, root: Int(record.root), title: submission.title.source,
+                                 decay: decay)
             judgement = Judgement(
                 article: Int(number), story: record.story, words: tokens.count,
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
+            judgement.root = Int(record.root)
         } else {
             let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges, stems: &stems)
             let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story
                 nextStory = max(nextStory, recorded.story + 1)
-                if recorded.verdict == .started || stories.profiles[recorded.story] == nil {
+                if recorded.verdict == .started || stories.profiles[record.story] == nil {
                     learn(bag, joining: nil)
-                    stories.start(record.story, vector: vector, at: submission.time)
+                    stories.start(record.story, vector: vector, at: submission.time, article: Int(number),
+                                  title: submission.title.source, titleIsHeadline: submission.titleIsHeadline, decay: decay)
                 } else {
                     learn(bag, joining: record.story)
-                    stories.add(vector, to: record.story, at: submission.time)
+                    stories.add(vector, to: record.story, at: submission.time, title: submission.title.source,
+                                titleIsHeadline: submission.titleIsHeadline, decay: decay)
                 }
                 judgement = recorded
             } else if let match = stories.bestMatch(
@@ -275,7 +293,8 @@ public struct Engine: Sendable {
                 decay: configuration.storyDecay) {
                 record.story = match.story
                 learn(bag, joining: match.story)
-                stories.add(vector, to: match.story, at: submission.time)
+                stories.add(vector, to: match.story, at: submission.time, title: submission.title.source,
+                            titleIsHeadline: submission.titleIsHeadline, decay: decay)
                 let terms = bag.spellings(of: Array(match.sharedTerms.prefix(5)), stems: &stems).compactMap { $0 }
                 judgement = Judgement(
                     article: Int(number), story: match.story, words: tokens.count,
@@ -284,7 +303,8 @@ public struct Engine: Sendable {
                 record.story = nextStory
                 nextStory += 1
                 learn(bag, joining: nil)
-                stories.start(record.story, vector: vector, at: submission.time)
+                stories.start(record.story, vector: vector, at: submission.time, article: Int(number),
+                              title: submission.title.source, titleIsHeadline: submission.titleIsHeadline, decay: decay)
                 judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
             }
             record.postingKeys = StoryIndex.postingKeys(of: vector)
@@ -292,7 +312,30 @@ public struct Engine: Sendable {
         }
         remember(number, record)
         judgement.unreadCandidates = unread
+        judgement.summary = stories.profiles[record.story]?.summary
+        // By this article's time, not the newest judged: an undated file judged at its arrival before a
+        // backfill of older coverage does not close each story of the backfill as soon as it starts.
+        judgement.closedStories = stories.closeStories(asOf: submission.time, decay: decay)
         return judgement
+    }
+
+    /// How stories fade and close.
+    private var decay: StoryIndex.TimeDecay { configuration.storyDecay }
+
+    /// The earliest last coverage of a story the engine holds (nil when it holds none).
+    public var oldestStoryCoverage: Timestamp? {
+        stories.profiles.values.lazy.map(\.last).min()
+    }
+
+    /// The summary of story `story` while the engine holds it.
+    public func summary(ofStory story: Int) -> StorySummary? {
+        stories.profiles[story]?.summary
+    }
+
+    /// Takes the state's summary of a story it holds, after a restore: the state counted every article
+    /// of the story, the restore only those within the horizon.
+    public mutating func adoptSummary(_ summary: StorySummary) {
+        stories.adopt(summary)
     }
 
     /// Counts an original article's terms in the frequencies, before it joins `story` (nil: it starts
@@ -370,7 +413,8 @@ public struct Engine: Sendable {
                 if articlesBySHA[record.sha256] == number { articlesBySHA[record.sha256] = nil }
             }
         }
-        stories.removeStories(lastCoveredBefore: cutoff)
+        // By the same day as the articles, so a story outlives every article of it still held.
+        stories.removeStories(lastCoveredBefore: Timestamp(millisecondsSinceEpoch: cutoffDay * Timestamp.millisecondsPerDay))
     }
 }
 
@@ -400,13 +444,14 @@ extension Submission {
             title: tokenizer.tokenize(article.title), body: tokenizer.tokenize(article.body),
             sha256: sha256, time: Self.judgedTime(published: article.publishedTime, arrival: arrival))
         self.arrival = arrival
+        titleIsHeadline = article.titleIsHeadline
     }
 }
 
 extension Engine {
-    /// Bumped whenever what a snapshot holds changes (6: story terms are stems); an older snapshot is
-    /// then not read.
-    static let snapshotFormat: UInt32 = 6
+    /// Bumped whenever what a snapshot holds changes (7: story summaries and closing, duplicate roots);
+    /// an older snapshot is then not read.
+    static let snapshotFormat: UInt32 = 7
     private static let snapshotMagic = Array("storyline-engine".utf8)
 
     /// The highest article number judged or restored (0 when none).
@@ -445,6 +490,7 @@ extension Engine {
             try writer.put(record.sample)
             try writer.put(record.postingKeys)
             try writer.put(record.sha256)
+            try writer.put(record.root)
             try writer.put(articlesBySHA[record.sha256] == number)
         }
         try lsh.write(to: &writer)
@@ -485,7 +531,8 @@ extension Engine {
             let held: Bool = try reader.get(), sequence: [UInt32] = try reader.get(), width: Int = try reader.get()
             let record = ArticleRecord(
                 story: story, time: time, fingerprint: held ? CompactFingerprint(sequence: sequence, width: width) : nil,
-                bandKeys: try reader.get(), sample: try reader.get(), postingKeys: try reader.get(), sha256: try reader.get())
+                bandKeys: try reader.get(), sample: try reader.get(), postingKeys: try reader.get(), sha256: try reader.get(),
+                root: try reader.get())
             if try reader.get(Bool.self) { articlesBySHA[record.sha256] = number }
             articles[number] = record
             articlesByDay[record.time.millisecondsSinceEpoch / Timestamp.millisecondsPerDay, default: []].append(number)

@@ -23,9 +23,13 @@ public struct StoryIndex: Sendable {
     public struct Profile: Sendable {
         var centroid = TermWeights()
         public var norm: Float = 0
-        public var first: Timestamp
-        public var last: Timestamp
+        /// Original articles in the centroid (duplicates add coverage, not terms).
         public var articles = 0
+        /// What its lines say of it, coverage included.
+        public var summary: StorySummary
+
+        public var first: Timestamp { summary.first }
+        public var last: Timestamp { summary.last }
     }
 
     /// A story an article is close to, and the evidence that ties them.
@@ -78,6 +82,9 @@ public struct StoryIndex: Sendable {
     static let storiesScored = 8
 
     public private(set) var profiles: [Int: Profile] = [:]
+    /// Open stories by the hour their candidacy ends, as of when it was filed (a story covered since is
+    /// filed again under its later hour; `closeStories(asOf:decay:)` skips the stale entries).
+    private var closing: [Int64: [Int]] = [:]
     /// The story of each original article, under the article's heaviest terms (folded), oldest first, at
     /// most `postingsKept` a term. Filed by story, not by article: a query reads a few thousand postings,
     /// and looking each article's story up in a table of a million costs a cache miss apiece.
@@ -114,7 +121,7 @@ public struct StoryIndex: Sendable {
         var scored = 0
         for (story, _) in ranked {
             guard scored < Self.storiesScored else { break }
-            guard let profile = profiles[story], profile.norm > 0 else { continue }
+            guard let profile = profiles[story], profile.norm > 0, !profile.summary.closed else { continue }
             let gap = Self.gapDays(profile, at: time)
             let factor = decay.factor(gapDays: gap)
             guard factor >= TimeDecay.smallestFactor else { continue }
@@ -164,21 +171,49 @@ public struct StoryIndex: Sendable {
         threshold(thresholds, fullness: fullness(of: vector))
     }
 
-    /// Starts story `story` with its first article.
-    public mutating func start(_ story: Int, vector: TermVector, at time: Timestamp) {
-        profiles[story] = Profile(first: time, last: time)
-        add(vector, to: story, at: time)
+    /// Starts story `story` with its first article, number `article`, titled `title`.
+    public mutating func start(
+        _ story: Int, vector: TermVector, at time: Timestamp, article: Int, title: String, titleIsHeadline: Bool, decay: TimeDecay
+    ) {
+        let summary = StorySummary(story: story, firstArticle: article, title: title, titleIsHeadline: titleIsHeadline, at: time)
+        profiles[story] = Profile(summary: summary)
+        addTerms(vector, to: story)
+        fileForClosing(story, decay: decay)
     }
 
     /// Adds an original article to `story`'s profile and to the term postings.
-    public mutating func add(_ vector: TermVector, to story: Int, at time: Timestamp) {
+    public mutating func add(
+        _ vector: TermVector, to story: Int, at time: Timestamp, title: String, titleIsHeadline: Bool, decay: TimeDecay
+    ) {
+        profiles[story]?.summary.addOriginal(title: title, titleIsHeadline: titleIsHeadline)
+        addTerms(vector, to: story)
+        cover(story, at: time, decay: decay)
+    }
+
+    /// Adds a duplicate to `story`'s coverage: it extends the story's life, not its profile.
+    ///
+    /// A story the index does not hold (a restore from the horizon, whose original lay before it) is
+    /// held from here for its summary, with no terms: no article is compared with it, and the daemon
+    /// gives it the state's summary (`Engine.adoptSummary(_:)`).
+    public mutating func addDuplicate(to story: Int, at time: Timestamp, root: Int, title: String, decay: TimeDecay) {
+        if profiles[story] == nil {
+            var summary = StorySummary(story: story, firstArticle: root, title: title, titleIsHeadline: false, at: time)
+            summary.articles = 0
+            profiles[story] = Profile(summary: summary)
+            fileForClosing(story, decay: decay)
+        }
+        profiles[story]?.summary.articles += 1
+        profiles[story]?.summary.duplicates += 1
+        cover(story, at: time, decay: decay)
+    }
+
+    private mutating func addTerms(_ vector: TermVector, to story: Int) {
         guard var profile = profiles[story] else { return }
         profile.centroid.add(vector.terms)
         if profile.centroid.count > Self.profileTerms * 3 / 2 { profile.centroid.keepHeaviest(Self.profileTerms) }
         profile.norm = profile.centroid.norm
         profile.articles += 1
         profiles[story] = profile
-        cover(story, at: time)
         for key in Self.postingKeys(of: vector) {
             if let held = postings.insertCounting(UInt32(truncatingIfNeeded: story), under: key), held > Self.postingsKept {
                 var oldest: [UInt32] = []
@@ -188,12 +223,48 @@ public struct StoryIndex: Sendable {
         }
     }
 
-    /// Records coverage of `story` at `time` (a duplicate extends a story's life, not its profile).
-    public mutating func cover(_ story: Int, at time: Timestamp) {
+    /// Records coverage of `story` at `time`.
+    private mutating func cover(_ story: Int, at time: Timestamp, decay: TimeDecay) {
         guard var profile = profiles[story] else { return }
-        profile.first = min(profile.first, time)
-        profile.last = max(profile.last, time)
+        let last = profile.last
+        profile.summary.first = min(profile.summary.first, time)
+        profile.summary.last = max(profile.summary.last, time)
         profiles[story] = profile
+        if profile.last != last && !profile.summary.closed { fileForClosing(story, decay: decay) }
+    }
+
+    /// The hour in which a story last covered at `last` stops taking articles.
+    private static func closingHour(_ last: Timestamp, decay: TimeDecay) -> Int64 {
+        let end = Double(last.millisecondsSinceEpoch) + decay.candidacyDays * Double(Timestamp.millisecondsPerDay)
+        return Int64((end / Double(Self.millisecondsPerHour)).rounded(.down))
+    }
+
+    private static let millisecondsPerHour: Int64 = 60 * 60 * 1000
+
+    private mutating func fileForClosing(_ story: Int, decay: TimeDecay) {
+        guard let profile = profiles[story] else { return }
+        closing[Self.closingHour(profile.last, decay: decay), default: []].append(story)
+    }
+
+    /// Closes the stories whose candidacy has ended by `time`, an article's time judged after their
+    /// last coverage: more than `decay.candidacyDays` (to the hour) after it. No article joins a closed
+    /// story, even one dated inside its coverage that arrives late; a copy of one of its articles is
+    /// still its duplicate. Returns their summaries, by story number.
+    public mutating func closeStories(asOf time: Timestamp, decay: TimeDecay) -> [StorySummary] {
+        let hour = time.millisecondsSinceEpoch / Self.millisecondsPerHour
+        let due = closing.keys.filter { $0 < hour }
+        guard !due.isEmpty else { return [] }
+        var closed: [StorySummary] = []
+        for key in due {
+            for story in closing.removeValue(forKey: key) ?? [] {
+                guard var profile = profiles[story], !profile.summary.closed,
+                      Self.closingHour(profile.last, decay: decay) < hour else { continue }
+                profile.summary.closed = true
+                profiles[story] = profile
+                closed.append(profile.summary)
+            }
+        }
+        return closed.sorted { $0.story < $1.story }
     }
 
     /// The keys an original article is filed under: its heaviest terms, folded.
@@ -208,6 +279,12 @@ public struct StoryIndex: Sendable {
     /// story may go instead; the story then has one vote fewer under that term, and only for a while.)
     public mutating func remove(from story: Int, postingKeys keys: [UInt32]) {
         for key in keys { postings.remove(UInt32(truncatingIfNeeded: story), under: key) }
+    }
+
+    /// Takes `summary` for its story, when the index holds the story.
+    mutating func adopt(_ summary: StorySummary) {
+        guard profiles[summary.story] != nil else { return }
+        profiles[summary.story]!.summary = summary
     }
 
     /// Forgets stories whose last coverage is before `time`.
@@ -225,11 +302,16 @@ extension StoryIndex {
             try writer.put(story)
             try profile.centroid.write(to: &writer)
             try writer.put(profile.norm)
-            try writer.put(profile.first)
-            try writer.put(profile.last)
             try writer.put(profile.articles)
+            try profile.summary.write(to: &writer)
         }
         try postings.write(to: &writer)
+        let hours = closing.keys.sorted()
+        try writer.put(hours.count)
+        for hour in hours {
+            try writer.put(hour)
+            try writer.put(closing[hour]!.map { Int64($0) })
+        }
     }
 
     init(from reader: inout SnapshotReader) throws(SnapshotError) {
@@ -238,14 +320,20 @@ extension StoryIndex {
         profiles.reserveCapacity(storyCount)
         for _ in 0..<storyCount {
             let story = try reader.get(Int.self)
-            var profile = Profile(first: Timestamp(millisecondsSinceEpoch: 0), last: Timestamp(millisecondsSinceEpoch: 0))
-            profile.centroid = try TermWeights(from: &reader)
-            profile.norm = try reader.get()
-            profile.first = try reader.get()
-            profile.last = try reader.get()
-            profile.articles = try reader.get()
+            let centroid = try TermWeights(from: &reader)
+            let norm: Float = try reader.get()
+            let articles: Int = try reader.get()
+            var profile = Profile(summary: try StorySummary(from: &reader))
+            profile.centroid = centroid
+            profile.norm = norm
+            profile.articles = articles
             profiles[story] = profile
         }
         postings = try PostingTable(from: &reader)
+        let hourCount = try reader.count(of: 16)
+        for _ in 0..<hourCount {
+            let hour: Int64 = try reader.get()
+            closing[hour] = try reader.get([Int64].self).map { Int($0) }
+        }
     }
 }

@@ -9,6 +9,9 @@ extension TimelineEvent {
         if let story {
             json.key("story"); json.string(story)
         }
+        if let storyData {
+            json.key("story_data"); storyData.write(to: &json, original: original)
+        }
         if let article {
             json.key("article")
             json.beginObject()
@@ -62,6 +65,32 @@ extension TimelineEvent {
     }
 }
 
+extension StorySummary {
+    /// The summary as the `story_data` object of a line, compact, keys in contract order.
+    public var jsonObject: String {
+        var json = JSONWriter()
+        write(to: &json, original: nil)
+        return json.output
+    }
+
+    /// Writes the `story_data` object; `original` is a duplicate line's root original.
+    func write(to json: inout JSONWriter, original: String?) {
+        json.beginObject()
+        json.key("label"); json.string(label)
+        json.key("label_is_headline"); json.boolean(labelIsHeadline)
+        json.key("first_article"); json.string(TimelineEvent.articleID(firstArticle))
+        json.key("articles"); json.integer(articles)
+        json.key("duplicates"); json.integer(duplicates)
+        json.key("first_coverage"); json.string(first.description)
+        json.key("last_coverage"); json.string(last.description)
+        json.key("closed"); json.boolean(closed)
+        if let original {
+            json.key("original"); json.string(original)
+        }
+        json.endObject()
+    }
+}
+
 /// A minimal writer of compact JSON that escapes every string safely for one-line output.
 struct JSONWriter {
     var output = ""
@@ -86,6 +115,8 @@ struct JSONWriter {
     }
 
     mutating func integer(_ value: Int) { output.append(String(value)) }
+
+    mutating func boolean(_ value: Bool) { output.append(value ? "true" : "false") }
 
     /// A number in 0...1, with four decimals.
     mutating func fraction(_ value: Double) {

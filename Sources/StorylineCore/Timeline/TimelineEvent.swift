@@ -8,6 +8,8 @@ public struct TimelineEvent: Sendable, Hashable {
         case storyExtended = "story_extended"
         case duplicate
         case rejected
+        /// A story stopped taking articles (`StorySummary.closed`); the line has no article.
+        case storyClosed = "story_closed"
     }
 
     /// What the timeline says about an article.
@@ -56,6 +58,10 @@ public struct TimelineEvent: Sendable, Hashable {
     public var time: Timestamp
     public var kind: Kind
     public var story: String?
+    /// The story as this line leaves it, on every line that names a story.
+    public var storyData: StorySummary?
+    /// For a duplicate, the original at the root of its chain (`Judgement.root`).
+    public var original: String?
     public var article: Article?
     public var duplicateOf: String?
     public var similarity: Double?
@@ -70,6 +76,7 @@ public struct TimelineEvent: Sendable, Hashable {
         self.seq = seq
         self.time = time
         self.story = Self.storyID(judgement.story)
+        storyData = judgement.summary
         self.article = article
         switch judgement.verdict {
         case .started:
@@ -81,9 +88,19 @@ public struct TimelineEvent: Sendable, Hashable {
         case let .duplicate(original, measure, similarity):
             kind = .duplicate
             duplicateOf = Self.articleID(original)
+            self.original = Self.articleID(judgement.root ?? original)
             self.similarity = similarity
             why = .measure(measure, similarity)
         }
+    }
+
+    /// The event for a story that stopped taking articles.
+    public init(seq: Int, time: Timestamp, closed summary: StorySummary) {
+        self.seq = seq
+        self.time = time
+        kind = .storyClosed
+        story = Self.storyID(summary.story)
+        storyData = summary
     }
 
     /// The event for a file that is not an article.
@@ -98,4 +115,10 @@ public struct TimelineEvent: Sendable, Hashable {
 
     public static func articleID(_ number: Int) -> String { "a\(number)" }
     public static func storyID(_ number: Int) -> String { "s\(number)" }
+
+    /// The number of the story id `id` (`storyID(_:)`), nil when it is not one.
+    public static func storyNumber(_ id: String) -> Int? {
+        guard id.first == "s", let number = Int(id.dropFirst()), number > 0, storyID(number) == id else { return nil }
+        return number
+    }
 }

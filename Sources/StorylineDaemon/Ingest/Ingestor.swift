@@ -38,11 +38,11 @@ public struct Ingestor {
             return (name, arrival, Intake.read(path: path, sizeLimit: sizeLimit, arrival: arrival, tokenizer: &tokenizer))
         }
         func judge(_ file: (name: FileName, arrival: Timestamp, read: Intake.Read)) throws(SystemCallError) {
-            seq += 1
             var batch = StateStore.Batch()
-            let event = batch.add(file.read, named: file.name, seq: seq, at: file.arrival, engine: &engine)
-            counts[event.kind, default: 0] += 1
-            try timeline.append(event)
+            for event in batch.add(file.read, named: file.name, seq: &seq, at: file.arrival, engine: &engine) {
+                counts[event.kind, default: 0] += 1
+                try timeline.append(event)
+            }
         }
         switch order {
         case .given:

@@ -77,18 +77,20 @@ public enum Intake {
 }
 
 extension StateStore.Batch {
-    /// Adds what a file read comes to: its judgement (`judge(_:named:version:seq:at:engine:)`), or its
-    /// rejection, as the line and event the state records.
+    /// Adds what a file read comes to: its judgement and the stories it closed
+    /// (`judge(_:named:version:seq:at:engine:)`), or its rejection, as the lines and events the state
+    /// records.
     ///
-    /// - Returns: the event, for the timeline, the log and the counts.
+    /// - Parameter seq: the last line's place in the timeline; advanced past the events added.
+    /// - Returns: the events, the file's first, for the timeline, the log and the counts.
     public mutating func add(
-        _ read: Intake.Read, named name: FileName, seq: Int, at time: Timestamp, engine: inout Engine
-    ) -> TimelineEvent {
+        _ read: Intake.Read, named name: FileName, seq: inout Int, at time: Timestamp, engine: inout Engine
+    ) -> [TimelineEvent] {
         let rejection: ArticleRejection
         switch read {
         case let .article(prepared, _, version):
             do throws(ArticleRejection) {
-                return try judge(prepared, named: name, version: version, seq: seq, at: time, engine: &engine)
+                return try judge(prepared, named: name, version: version, seq: &seq, at: time, engine: &engine)
             } catch {
                 rejection = error
             }
@@ -97,9 +99,10 @@ extension StateStore.Batch {
         case let .denied(reason):
             preconditionFailure("a file that was not read has no line: \(reason)")
         }
+        seq += 1
         let event = TimelineEvent(seq: seq, time: time, rejectedFile: name.description, rejection: rejection)
         events.append(StateStore.EventRow(seq: seq, line: event.jsonLine, file: name, version: read.version,
                                           sha256: nil, disposition: .rejected))
-        return event
+        return [event]
     }
 }

@@ -26,9 +26,10 @@ extension DaemonLoop {
         let now = SystemClock.now()
         let latest = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + Submission.clockSkewMilliseconds)
         try store.restorableArticles(after: after, horizonDays: configuration.engine.horizonDays, latest: latest) { row in
-            let submission = Submission(
+            var submission = Submission(
                 title: tokenizer.tokenize(row.title), body: tokenizer.tokenize(row.body), sha256: row.sha256,
                 time: Submission.judgedTime(published: row.time, arrival: now))
+            submission.titleIsHeadline = row.titleIsHeadline
             try? engine.restore(submission, as: row.judgement)
             // Rows from before shingles were stored keep theirs in memory until they leave the horizon.
             if row.hasFingerprint { engine.releaseFingerprints(of: [row.judgement.article]) }
@@ -42,6 +43,8 @@ extension DaemonLoop {
         }
         // Numbers come from the whole state, not from what the horizon holds: an article judged last may
         // be dated long before the newest, and the story numbers of stories past the horizon stay taken.
+        // The state counted every article of a story; a restore from the horizon only those within it.
+        try store.storySummaries(lastCoveredFrom: engine.oldestStoryCoverage) { engine.adoptSummary($0) }
         let highest = try store.highestNumbers()
         engine.reserveNumbers(throughArticle: highest.article, story: highest.story)
         if let judged = try store.lastJudgedAt() { engine.noteLastArrival(judged) }

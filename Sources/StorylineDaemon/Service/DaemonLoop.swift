@@ -305,13 +305,12 @@ final class DaemonLoop {
                 logger.notice("\(name) vanished before it was judged: nothing to do", metadata: ["article.file": "\(name)"])
                 continue
             }
-            seq += 1
             if case .article = read { engineIsCommitted = false }
-            let event = batch.add(read, named: name, seq: seq, at: now, engine: &engine)
-            if case let .article(prepared, _, _) = read, prepared.isFutureDated, event.kind != .rejected {
+            let events = batch.add(read, named: name, seq: &seq, at: now, engine: &engine)
+            if case let .article(prepared, _, _) = read, prepared.isFutureDated, events[0].kind != .rejected {
                 futureDated.append((name, prepared.article.published ?? ""))
             }
-            judged.append(event)
+            judged += events
         }
         if let last = batch.unreadCandidates.last {
             metrics.recordError(.storedShingles)
@@ -418,6 +417,9 @@ final class DaemonLoop {
             logger.info("\(event.article?.file ?? "") starts story \(event.story ?? ""): \(event.article?.title ?? "")", metadata: metadata)
         case .storyExtended:
             logger.info("\(event.article?.file ?? "") extends story \(event.story ?? ""): \(event.article?.title ?? "")", metadata: metadata)
+        case .storyClosed:
+            metadata["article.file"] = nil
+            logger.info("story \(event.story ?? "") closed: \(event.storyData?.label ?? "")", metadata: metadata)
         }
     }
 

@@ -16,6 +16,7 @@ final class DaemonMetrics {
     private var duplicates: [String: Counter] = [:]
     private var errors: [ErrorKind: Counter] = [:]
     private let watchdogPings: Counter
+    private let storiesClosed: Counter
     private var pingsCounted = 0
     private let liveStories: Gauge
     private let indexedArticles: Gauge
@@ -81,6 +82,7 @@ final class DaemonMetrics {
                 descriptor: Self.named("errors", "total", "Faults the daemon recovered from or keeps retrying, by what failed"),
                 labels: [("kind", kind.rawValue)])
         }
+        storiesClosed = registry.makeCounter(descriptor: Self.named("stories_closed", "total", "Stories that stopped taking articles (story_closed lines)"))
         watchdogPings = registry.makeCounter(descriptor: Self.named("watchdog_pings", "total", "WATCHDOG=1 notifications sent to systemd"))
         liveStories = registry.makeGauge(descriptor: Self.named("live", "stories", "Stories that can still take articles"))
         indexedArticles = registry.makeGauge(descriptor: Self.named("indexed", "articles", "Articles in the engine's indexes"))
@@ -114,6 +116,7 @@ final class DaemonMetrics {
             switch (event.kind, event.why) {
             case let (.duplicate, .measure(measure, _)?): duplicates[measure.rawValue]?.increment()
             case (.rejected, _): rejection(event.code ?? "unknown").increment()
+            case (.storyClosed, _): storiesClosed.increment()
             default: break
             }
         }

@@ -61,6 +61,7 @@ struct StatusReporter {
             case .duplicate: counts.articles += 1; counts.duplicates += 1
             case .storyStarted: counts.articles += 1; counts.stories += 1
             case .storyExtended: counts.articles += 1
+            case .storyClosed: break
             }
         }
         counts.futureDated += futureDated

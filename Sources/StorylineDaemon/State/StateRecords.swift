@@ -40,7 +40,8 @@ struct EventRecord: FetchableRecord, PersistableRecord {
         size = event.version?.size
         modified = event.version?.modified
         self.judgedAt = judgedAt.millisecondsSinceEpoch
-        moved = false
+        // A story's line has no file to move.
+        moved = event.disposition == .noFile
     }
 
     init(row: Row) {
@@ -111,11 +112,12 @@ struct ArticleRecord: FetchableRecord, PersistableRecord {
     var shingles: Data?
     var hasShingles: Bool
     var futureDated: Bool
+    var titleIsHeadline: Bool
 
     /// The columns a restore reads: every one but the shingles themselves.
     static let restorableColumns = """
         number, seq, file, sha256, published, time, story, verdict, duplicate_of, measure, similarity, terms,
-        words, title, body, future_dated, shingles IS NOT NULL AS has_shingles
+        words, title, body, future_dated, title_is_headline, shingles IS NOT NULL AS has_shingles
         """
 
     init(_ article: StateStore.ArticleRow) {
@@ -133,6 +135,7 @@ struct ArticleRecord: FetchableRecord, PersistableRecord {
         shingles = article.fingerprint.map(StoredFingerprints.encode)
         hasShingles = shingles != nil
         futureDated = article.futureDated
+        titleIsHeadline = article.titleIsHeadline
     }
 
     init(row: Row) {
@@ -151,6 +154,7 @@ struct ArticleRecord: FetchableRecord, PersistableRecord {
         shingles = row["shingles"]
         hasShingles = row["has_shingles"] ?? (shingles != nil)
         futureDated = row["future_dated"] ?? false
+        titleIsHeadline = row["title_is_headline"] ?? false
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -171,6 +175,7 @@ struct ArticleRecord: FetchableRecord, PersistableRecord {
         container["body"] = body
         container["shingles"] = shingles
         container["future_dated"] = futureDated
+        container["title_is_headline"] = titleIsHeadline
     }
 
     /// The article as the engine is restored from it (without its shingles).
@@ -180,36 +185,41 @@ struct ArticleRecord: FetchableRecord, PersistableRecord {
         let judgement = Judgement(article: number, story: story, words: words, verdict: try verdict.decoded(article: number))
         return StateStore.ArticleRow(
             judgement: judgement, seq: seq, file: file, sha256: sha256, published: published,
-            time: Timestamp(millisecondsSinceEpoch: time), futureDated: futureDated, title: title, body: body,
-            hasFingerprint: hasShingles)
+            time: Timestamp(millisecondsSinceEpoch: time), futureDated: futureDated, title: title,
+            titleIsHeadline: titleIsHeadline, body: body, hasFingerprint: hasShingles)
     }
 }
 
-/// A row of `stories`: when a story was first and last covered, and how many articles it holds.
+/// A row of `stories`: the story as its last line left it (`StorySummary`), for the next start and
+/// for `storyline stories`.
 struct StoryRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "stories"
 
-    var id: Int
-    var firstTime: Int64
-    var lastTime: Int64
-    var articles: Int
+    /// The story as its last line left it; nil in a row from before summaries were stored.
+    var summary: StorySummary?
 
     init(row: Row) {
-        id = row["id"]
-        firstTime = row["first_time"]
-        lastTime = row["last_time"]
-        articles = row["articles"]
+        guard let label: String = row["label"], let firstArticle: Int = row["first_article"] else { return }
+        summary = StorySummary(
+            story: row["id"], label: label, labelIsHeadline: row["label_is_headline"], firstArticle: firstArticle,
+            articles: row["articles"], duplicates: row["duplicates"],
+            first: Timestamp(millisecondsSinceEpoch: row["first_time"]), last: Timestamp(millisecondsSinceEpoch: row["last_time"]),
+            closed: row["closed"])
     }
 
-    /// Counts an article of story `id` judged at `time`: the story's row is made, or widened to it.
-    static func cover(_ id: Int, at time: Int64, _ db: Database) throws {
+    /// Stores `summary` as its story's row.
+    static func save(_ summary: StorySummary, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO stories (id, first_time, last_time, articles) VALUES (?1, ?2, ?2, 1)
-                ON CONFLICT(id) DO UPDATE SET first_time = MIN(first_time, ?2), last_time = MAX(last_time, ?2),
-                    articles = articles + 1
+                INSERT INTO stories (id, first_time, last_time, articles, label, label_is_headline, first_article,
+                    duplicates, closed)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                ON CONFLICT(id) DO UPDATE SET first_time = ?2, last_time = ?3, articles = ?4, label = ?5,
+                    label_is_headline = ?6, first_article = ?7, duplicates = ?8, closed = ?9
                 """,
-            arguments: [id, time])
+            arguments: [summary.story, summary.first.millisecondsSinceEpoch, summary.last.millisecondsSinceEpoch,
+                        summary.articles, summary.label, summary.labelIsHeadline, summary.firstArticle, summary.duplicates,
+                        summary.closed])
     }
 }
 

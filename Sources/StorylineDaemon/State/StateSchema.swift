@@ -110,6 +110,24 @@ extension StateStore {
                 ALTER TABLE events ADD COLUMN modified INTEGER;
                 """)
         }
+        migrator.registerMigration("v9: story summaries") { db in
+            // What every line says of its story (`StorySummary`), kept per story so a restart goes on
+            // from it and `storyline stories` can list it. Rows from before are labelled with their
+            // first article's title where it is still held.
+            try db.execute(sql: """
+                ALTER TABLE articles ADD COLUMN title_is_headline INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE stories ADD COLUMN label TEXT;
+                ALTER TABLE stories ADD COLUMN label_is_headline INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE stories ADD COLUMN first_article INTEGER;
+                ALTER TABLE stories ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE stories ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+                UPDATE stories SET
+                    first_article = (SELECT MIN(number) FROM articles WHERE story = stories.id),
+                    label = (SELECT title FROM articles WHERE story = stories.id ORDER BY number LIMIT 1),
+                    duplicates = (SELECT COUNT(*) FROM articles WHERE story = stories.id AND verdict = 'duplicate');
+                CREATE INDEX stories_last_time ON stories(last_time);
+                """)
+        }
         return migrator
     }
 }

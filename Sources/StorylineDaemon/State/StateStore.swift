@@ -30,6 +30,8 @@ public final class StateStore: Sendable {
     public enum Disposition: String, Sendable {
         case archive
         case rejected
+        /// A story's line (`story_closed`): there is no file.
+        case noFile = "none"
     }
 
     /// An article as stored: its judgement and its text, to restore the engine.
@@ -44,6 +46,8 @@ public final class StateStore: Sendable {
         /// the arrival (`PreparedArticle.isFutureDated`).
         public var futureDated = false
         public var title: String
+        /// Whether the title is a headline the file gave (`ParsedArticle.titleIsHeadline`).
+        public var titleIsHeadline = false
         public var body: String
         /// The article's shingles, stored so the engine need not hold them (nil in rows written before
         /// they were stored, and in rows read back for restoring).
@@ -52,10 +56,12 @@ public final class StateStore: Sendable {
         public var hasFingerprint = false
     }
 
-    /// A batch: its events and articles, committed together.
+    /// A batch: its events and articles, and the stories as they leave them, committed together.
     public struct Batch: Sendable {
         public var events: [EventRow] = []
         public var articles: [ArticleRow] = []
+        /// Each story the batch touched, as its last line in the batch left it.
+        public var stories: [Int: StorySummary] = [:]
         /// Candidates whose stored shingles could not be read back while the batch was judged
         /// (`Judgement.unreadCandidates`): not stored, for the journal.
         public var unreadCandidates: [String] = []
@@ -173,10 +179,8 @@ public final class StateStore: Sendable {
         try database.write { db in
             for event in batch.events { try EventRecord(event, judgedAt: judgedAt).insert(db) }
             try addToTotals(of: batch, db)
-            for article in batch.articles {
-                try ArticleRecord(article).insert(db)
-                try StoryRecord.cover(article.judgement.story, at: article.time.millisecondsSinceEpoch, db)
-            }
+            for article in batch.articles { try ArticleRecord(article).insert(db) }
+            for story in batch.stories.keys.sorted() { try StoryRecord.save(batch.stories[story]!, db) }
         }
     }
 
@@ -258,6 +262,18 @@ extension StateStore {
     public func lastJudgedAt() throws -> Timestamp? {
         try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT MAX(judged_at) FROM events").map(Timestamp.init(millisecondsSinceEpoch:))
+        }
+    }
+
+    /// The stories last covered at or after `time` (every one when nil), as their last lines left them;
+    /// rows from before summaries were stored are skipped.
+    public func storySummaries(lastCoveredFrom time: Timestamp?, _ body: (StorySummary) throws -> Void) throws {
+        try database.read { db in
+            let cursor = try StoryRecord.fetchCursor(db, sql: "SELECT * FROM stories WHERE last_time >= ? ORDER BY id",
+                                                     arguments: [time?.millisecondsSinceEpoch ?? Int64.min])
+            while let record = try cursor.next() {
+                if let summary = record.summary { try body(summary) }
+            }
         }
     }
 
