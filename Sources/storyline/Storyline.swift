@@ -17,7 +17,7 @@ struct Storyline: ParsableCommand {
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
         version: StorylineBuild.description,
-        subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Metrics.self, Backup.self, Restore.self, Reset.self]
+        subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Stories.self, Story.self, Export.self, Metrics.self, Backup.self, Restore.self, Reset.self]
     )
 }
 
