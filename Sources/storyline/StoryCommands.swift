@@ -8,21 +8,23 @@ import StorylineDaemon
 
 /// Opens the state of `paths` read-only; a failure is one line on standard error, status 1 (78 for a
 /// state written by a newer build, as `run` exits).
-private func openState(_ paths: StatePaths) throws -> StateReader {
+func openState(_ paths: StatePaths) throws -> StateStore {
     do {
-        return try StateReader(state: paths.maintenance().state)
+        return try StateStore(readingOnly: StateStore.databasePath(inState: paths.maintenance().state))
     } catch let exit as ExitCode {
         throw exit
     } catch let error as NewerStateError {
         printError("storyline: \(error)")
         throw ExitCode(NewerStateError.exitStatus)
-    } catch {
+    } catch let error as StateReadError {
         throw runtimeError("storyline: \(error)")
+    } catch {
+        throw runtimeError("storyline: cannot read the state under \((try? paths.maintenance().state) ?? "?"): \(error)")
     }
 }
 
 /// Runs `body` on the open state; a failure to read it is one line on standard error, status 1.
-private func reading<Result>(_ state: StateReader, _ body: (StateReader) throws -> Result) throws -> Result {
+func reading<Result>(_ state: StateStore, _ body: (StateStore) throws -> Result) throws -> Result {
     do { return try body(state) } catch { throw runtimeError("storyline: cannot read \(state.path): \(error)") }
 }
 
@@ -125,5 +127,84 @@ struct Export: ParsableCommand {
                 for line in lines { print("{\"type\":\"article\",\"story\":\"\(id)\",\"line\":\(line)}") }
             }
         }
+    }
+}
+
+struct Why: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Say why the daemon judged an article as it did: its line, its original or story, the evidence.",
+        discussion: """
+            Give an article id (a12) or an input file's name (the latest article read under that name; a file \
+            that was rejected gets its rejection). Prints what the line says: for a duplicate, the article it \
+            copies, the measure and value, and the original at the root of the copy chain; for an article that \
+            joined a story, the similarity, the terms that tied it and the hours from the story's coverage; \
+            then the story as it stands. --json prints the article's line, then its root original's line for a \
+            duplicate, then the story's object. Reads the state read-only.
+            """)
+    @OptionGroup var paths: StatePaths
+    @Argument(help: ArgumentHelp("An article id (a12) or an input file's name.", valueName: "file-or-id")) var article: String
+    @Flag(help: "JSON Lines instead of text.") var json = false
+
+    func run() throws {
+        let state = try openState(paths)
+        let name = article.split(separator: "/").last.map(String.init) ?? article
+        let number = article.first == "a" ? Int(article.dropFirst()).flatMap { TimelineEvent.articleID($0) == article ? $0 : nil } : nil
+        let found: [String] = try reading(state) { state in
+            if let number { return try state.articleLine(number).map { [$0] } ?? [] }
+            let lines = try state.articleLines(ofFile: name)
+            return lines.isEmpty ? try state.rejectedLines(ofFile: name) : lines
+        }
+        guard let line = found.first, let event = Self.decode(line) else {
+            throw runtimeError("storyline: the state \(state.path) holds no article \(article) (never judged, or pruned by retention)")
+        }
+        let original = (event["story_data"] as? [String: Any])?["original"] as? String
+        let root = try original.flatMap { id in try reading(state) { try $0.articleLine(Int(id.dropFirst()) ?? 0) } }
+        let story = try (event["story"] as? String).flatMap(TimelineEvent.storyNumber).flatMap { number in
+            try reading(state) { try $0.story(number) }
+        }
+        if json {
+            print(line)
+            if let root { print(root) }
+            if let story { print(storyObject(story)) }
+            return
+        }
+        if found.count > 1 { print("\(found.count) articles were read under the name \(name); the latest:") }
+        print(Self.explain(event, root: root.flatMap(Self.decode)))
+        if let story { print("story now: " + describeStory(story).replacingOccurrences(of: "\t", with: "  ")) }
+    }
+
+    static func decode(_ line: String) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    }
+
+    /// What a line says, in words.
+    static func explain(_ event: [String: Any], root: [String: Any]?) -> String {
+        let seq = event["seq"] as? Int ?? 0
+        let kind = event["event"] as? String ?? ""
+        if kind == "rejected" {
+            return "line \(seq): \(event["file"] as? String ?? "") was rejected (\(event["code"] as? String ?? "")): "
+                + (event["reason"] as? String ?? "")
+        }
+        let article = event["article"] as? [String: Any] ?? [:]
+        let story = event["story"] as? String ?? ""
+        let why = event["why"] as? [String: Any] ?? [:]
+        var text = "line \(seq): \(article["id"] as? String ?? "") \(article["file"] as? String ?? "") "
+            + "\"\(article["title"] as? String ?? "")\"\n"
+        switch kind {
+        case "duplicate":
+            text += "a duplicate of \(event["duplicate_of"] as? String ?? "") by \(why["measure"] as? String ?? "") "
+                + "\(why["value"] as? Double ?? 0), in story \(story)"
+            if let root, let original = root["article"] as? [String: Any] {
+                text += "\nits original: \(original["id"] as? String ?? "") \(original["file"] as? String ?? "") "
+                    + "\"\(original["title"] as? String ?? "")\""
+            }
+        case "story_extended":
+            let terms = (why["terms"] as? [String] ?? []).joined(separator: ", ")
+            text += "joined story \(story) at similarity \(event["similarity"] as? Double ?? 0), tied by: \(terms); "
+                + "\(why["gap_hours"] as? Int ?? 0) hours from the story's coverage"
+        default:
+            text += "started story \(story): it copies no earlier article and no open story was similar enough"
+        }
+        return text
     }
 }

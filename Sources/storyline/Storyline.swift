@@ -12,12 +12,12 @@ struct Storyline: ParsableCommand {
         commandName: "storyline",
         abstract: "Recognise near-duplicate news articles and group articles into stories.",
         discussion: """
-            Storyline reads article files (.json with "text", or UTF-8 .txt/.md), finds near-duplicates by \
+            Storyline reads article files (.json with "text", UTF-8 .txt/.md, or .html pages), finds near-duplicates by \
             shingle hashing (MinHash + LSH, every candidate verified exactly) and groups the rest into \
             stories. It writes a timeline: one JSON object per line (see docs/timeline.md).
             """,
         version: StorylineBuild.description,
-        subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Stories.self, Story.self, Export.self, Metrics.self, Backup.self, Restore.self, Reset.self]
+        subcommands: [Run.self, Reload.self, CheckConfig.self, Ingest.self, Explain.self, Tail.self, Stories.self, Story.self, Export.self, Why.self, Metrics.self, Backup.self, Restore.self, Reset.self]
     )
 }
 
@@ -153,19 +153,45 @@ struct Ingest: ParsableCommand {
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how the engine compares two article files, and what it decides.",
-        discussion: "Shingle counts, exact and estimated Jaccard, containment both ways, story similarity, and the decision."
+        discussion: """
+            Shingle counts, exact and estimated Jaccard, containment both ways, story similarity, and the decision. \
+            Terms are weighed by these two files alone, or, with --state (or --config), by what that state has \
+            learned, as the daemon weighs them: its settings come from the configuration then, as `run` takes \
+            them. The state is read, never written, while the daemon runs or not.
+            """
     )
 
     @OptionGroup var settings: ArticleSettingOptions
+    @Option(help: ArgumentHelp("Weigh terms as the daemon with this state does (its directory).", valueName: "dir"))
+    var state: String?
+    @Option(help: ArgumentHelp("The daemon's YAML configuration file, for its settings and state.", valueName: "file"))
+    var config: String?
     @Argument(help: "The earlier article file.")
     var fileA: String
     @Argument(help: "The later article file.")
     var fileB: String
 
     func run() throws {
-        let settings = try resolvedSettings(settings)
+        var sources = try settingSources(settings)
+        sources.file = config
+        if let state { sources.flags["state"] = .text(state) }
+        let settings: DaemonConfiguration
+        do { settings = try sources.resolve() } catch { throw configurationError(error) }
+        var learned: DocumentFrequencies?
+        if state != nil || config != nil {
+            let store: StateStore
+            do { store = try StateStore(readingOnly: StateStore.databasePath(inState: settings.state)) } catch let error as NewerStateError {
+                printError("storyline explain: \(error)")
+                throw ExitCode(NewerStateError.exitStatus)
+            } catch {
+                throw runtimeError("storyline explain: \(error)")
+            }
+            do { learned = try store.restoreEngine(configuration: settings.engine, now: SystemClock.now()).engine.learnedFrequencies } catch {
+                throw runtimeError("storyline explain: cannot rebuild the engine from \(store.path): \(error)")
+            }
+        }
         let explanation: Explanation
-        do { explanation = try Explanation(files: fileA, fileB, settings: settings) } catch {
+        do { explanation = try Explanation(files: fileA, fileB, settings: settings, learned: learned) } catch {
             throw runtimeError("storyline explain: \(error)")
         }
         print(explanation.text, terminator: "")

@@ -120,3 +120,35 @@ def test_the_docs_consumer_keeps_the_live_stories_and_resumes(daemons, paths, tm
     assert [row.split("\t")[1] for row in storyline("stories", "--state", paths.state).stdout.splitlines()] == [
         "closed", "closed", "open"]
     checked_timeline(paths.timeline)
+
+
+def test_why_says_what_the_line_says_and_explain_weighs_terms_as_the_state_does(daemons, paths, tmp_path):
+    daemon = daemons.start(paths)
+    for seed in support.seed_paths():
+        drop_maildir(paths.inbox, seed.name, seed.read_bytes())
+    drop_maildir(paths.inbox, "wire_copy.txt", support.first_half_by_words(support.seed(0).read_text()))
+    drop_maildir(paths.inbox, "wire_copy_again.txt", support.first_half_by_words(support.seed(0).read_text()))
+    drop_maildir(paths.inbox, "scan.pdf", "not an article")
+    wait_for_lines(paths, 8, daemon)
+
+    copy = storyline("why", "wire_copy_again.txt", "--state", paths.state)
+    assert copy.returncode == 0, copy.stderr
+    assert "a duplicate of a6" in copy.stdout and f"its original: a1 {support.seed(0).name}" in copy.stdout
+    assert "story now: s1" in copy.stdout
+    lines = [json.loads(line) for line in storyline("why", "a7", "--json", "--state", paths.state).stdout.splitlines()]
+    assert [line.get("event") for line in lines] == ["duplicate", "story_started", None]
+    assert lines[0]["story_data"]["original"] == lines[1]["article"]["id"] == "a1"
+    assert lines[2]["story"] == "s1"
+
+    joined = storyline("why", "a2", "--state", paths.state).stdout
+    assert "joined story s1 at similarity" in joined and "carney" in joined
+    rejected = storyline("why", "scan.pdf", "--state", paths.state).stdout
+    assert "was rejected (unsupported_type)" in rejected
+    unknown = storyline("why", "a99", "--state", paths.state)
+    assert unknown.returncode == 1 and "no article a99" in unknown.stderr
+
+    alone = storyline("explain", support.seed(0), support.seed(1)).stdout
+    learned = storyline("explain", "--state", paths.state, support.seed(0), support.seed(1)).stdout
+    assert "these two files alone" in alone
+    assert "what the state has learned (5 original articles, 1 story)" in learned
+    assert daemon.running()

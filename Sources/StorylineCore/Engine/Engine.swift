@@ -322,6 +322,9 @@ public struct Engine: Sendable {
     /// How stories fade and close.
     private var decay: StoryIndex.TimeDecay { configuration.storyDecay }
 
+    /// The term and story frequencies learned from the stream so far: what weighs a term.
+    public var learnedFrequencies: DocumentFrequencies { frequencies }
+
     /// The earliest last coverage of a story the engine holds (nil when it holds none).
     public var oldestStoryCoverage: Timestamp? {
         stories.profiles.values.lazy.map(\.last).min()

@@ -19,21 +19,25 @@ public struct Explanation: Sendable {
     public var joinThreshold: Double
     public var duplicate: (DuplicateMeasure, Double)?
     public var configuration: EngineConfiguration
+    /// The frequencies the terms were weighed by, before the two articles: a running state's, or none.
+    public var learned: DocumentFrequencies?
 
-    /// Compares two parsed articles as a fresh engine would.
+    /// Compares two parsed articles as a fresh engine would, or, given `learned`, an engine that has
+    /// learned those frequencies (a running state's, `Engine.learnedFrequencies`).
     ///
     /// - Throws: `ConfigurationError` when the configuration cannot work; `ArticleRejection` (code
     ///   `empty`) when a text holds no words once furniture is removed, as `ingest` would reject it.
     public init(
         _ leftArticle: (name: String, article: ParsedArticle, sha256: String),
         _ rightArticle: (name: String, article: ParsedArticle, sha256: String),
-        configuration: EngineConfiguration = EngineConfiguration()
+        configuration: EngineConfiguration = EngineConfiguration(), learned: DocumentFrequencies? = nil
     ) throws {
         let engine = try Engine(configuration: configuration)
         self.configuration = configuration
         var tokenizer = Tokenizer()
         var stems = StemCache()
-        var frequencies = DocumentFrequencies()
+        self.learned = learned
+        var frequencies = learned ?? DocumentFrequencies()
         var sides: [Side] = []
         var bags: [TermBag] = []
         var sets: [(Fingerprint, Signature)] = []
@@ -96,6 +100,13 @@ public struct Explanation: Sendable {
             + "\(c.containmentThreshold) for the shorter text, if it has >= \(c.minimumContainmentShingles) shingles)")
         lines.append("story similarity          \(number(storySimilarity))   (B would join a story at >= \(number(joinThreshold)))")
         lines.append("terms they share most     " + (sharedTerms.isEmpty ? "(none)" : sharedTerms.joined(separator: ", ")))
+        if let learned {
+            let stories = learned.stories == 1 ? "1 story" : "\(learned.stories) stories"
+            lines.append("terms weighed by          what the state has learned (\(learned.articles) original articles, "
+                + "\(stories)), and these two")
+        } else {
+            lines.append("terms weighed by          these two files alone (give --state to weigh them as the daemon does)")
+        }
         lines.append("")
         let shorter = overlap.leftIsShorter ? "A" : "B"
         switch duplicate {

@@ -2,10 +2,11 @@ import StorylineCore
 
 extension Explanation {
     /// Compares two article files as `storyline explain` does: read and parsed as `ingest` would, then
-    /// explained with the engine settings of `settings`.
+    /// explained with the engine settings of `settings`, and the term weights `learned` when given.
     ///
     /// - Throws: `ExplanationError` naming the file that is not an article and why.
-    public init(files earlier: String, _ later: String, settings: DaemonConfiguration) throws(ExplanationError) {
+    public init(files earlier: String, _ later: String, settings: DaemonConfiguration,
+                learned: DocumentFrequencies? = nil) throws(ExplanationError) {
         var tokenizer = Tokenizer()
         func load(_ path: String) throws(ExplanationError) -> (name: String, article: ParsedArticle, sha256: String) {
             // Read as the daemon and `ingest` read a file; the arrival time plays no part in the comparison.
@@ -21,7 +22,7 @@ extension Explanation {
         }
         let (first, second) = (try load(earlier), try load(later))
         do {
-            try self.init(first, second, configuration: settings.engine)
+            try self.init(first, second, configuration: settings.engine, learned: learned)
         } catch let rejection as ArticleRejection {
             throw ExplanationError(message: "not an article: \(rejection.reason) (\(rejection.code.rawValue))")
         } catch {

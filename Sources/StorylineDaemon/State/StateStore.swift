@@ -99,6 +99,36 @@ public final class StateStore: Sendable {
         try self.init(database: queue, path: path)
     }
 
+    /// Opens the database at `path` read-only, for the commands that report on a state while the daemon
+    /// runs (`storyline stories`, `story`, `export`, `why`, `explain --state`): SQLite's WAL lets them read
+    /// a consistent state beside the daemon's writes; they never write, migrate or lock it.
+    ///
+    /// - Throws: `StateReadError` when there is no database there, or one an older build wrote (not yet
+    ///   migrated); `NewerStateError` for a newer build's; GRDB's `DatabaseError`.
+    public convenience init(readingOnly path: String) throws {
+        guard Syscalls.exists(path) else {
+            throw StateReadError(description: "there is no state database at \(path): the daemon has judged nothing there yet (check --state)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        configuration.qos = .unspecified
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.read { db in
+            try Self.refuseNewerSchema(db, path: path)
+            guard try Self.migrator.hasCompletedMigrations(db) else {
+                throw StateReadError(description: "\(path) was written by an older build: start the daemon once to bring it up to date")
+            }
+        }
+        self.init(unmigrated: queue, path: path)
+    }
+
+    /// Keeps `database` as it is.
+    private init(unmigrated database: any DatabaseWriter, path: String) {
+        self.database = database
+        self.path = path
+    }
+
     /// Migrates `database` and keeps it: tests give an in-memory `DatabaseQueue()`.
     ///
     /// - Parameter path: where the database is, for messages and for the snapshot beside it.
@@ -125,6 +155,9 @@ public final class StateStore: Sendable {
     public func close() {
         try? database.close()
     }
+
+    /// The path of the state database under the state directory `state`.
+    public static func databasePath(inState state: String) -> String { state + "/state.sqlite" }
 
     /// The highest committed `seq` (0 when none).
     public func lastSeq() throws -> Int {
