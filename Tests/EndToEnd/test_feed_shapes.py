@@ -64,3 +64,29 @@ def test_feed_shapes_reach_the_timeline_with_their_fields(daemons, paths):
         assert {key: article[key] for key in expected} == expected, name
         assert article["words"] > 50, article
     assert paths.archived_names() == set(SHAPES)
+
+
+#: Each date form a producer may write (docs/timeline.md, "Input fields and dates"), and the line's `published`.
+DATE_FORMS = {
+    "rfc3339.json": ("2026-11-04T09:30:00+01:00", "2026-11-04T09:30:00+01:00"),
+    "date_only.json": ("2026-11-04", "2026-11-04"),
+    "rss_gmt.json": ("Wed, 04 Nov 2026 14:02:00 GMT", "2026-11-04T14:02:00.000Z"),
+    "rss_offset.json": ("4 Nov 2026 09:02:00 -0500", "2026-11-04T14:02:00.000Z"),
+    "rss_zone_name.json": ("Wed, 04 Nov 2026 09:02:00 EST", "2026-11-04T14:02:00.000Z"),
+    "no_zone.json": ("2026-11-04 14:02:00", "2026-11-04T14:02:00.000Z"),
+    "epoch_seconds.json": (1_793_800_920, "2026-11-04T14:02:00.000Z"),
+    "epoch_seconds_text.json": ("1793800920", "2026-11-04T14:02:00.000Z"),
+    "epoch_milliseconds.json": (1_793_800_920_250, "2026-11-04T14:02:00.250Z"),
+}
+
+
+def test_every_date_form_reaches_the_line_as_the_time_it_names(daemons, paths):
+    daemon = daemons.start(paths)
+    for number, (name, (written, _)) in enumerate(DATE_FORMS.items(), start=10):
+        drop_maildir(paths.inbox, name, json.dumps({"title": f"Item {number}", "text": text_of(number), "date": written}))
+    wait_until_moved(paths, DATE_FORMS)
+    assert daemon.stop() == 0
+
+    events = {file_of(event): event for event in checked_timeline(paths.timeline) if "article" in event}
+    assert {name: events[name]["article"]["published"] for name in DATE_FORMS} == {
+        name: expected for name, (_, expected) in DATE_FORMS.items()}
