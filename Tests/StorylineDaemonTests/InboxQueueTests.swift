@@ -90,6 +90,25 @@ import StorylineCore
         #expect(queue.isPending(FileName("b.txt")))
     }
 
+    /// A producer that writes a name plainly, then renames it (or deletes it) before it settles, leaves
+    /// nothing to read under the first name: it is not read, and gets no "vanished" line.
+    @Test func aNameRenamedOrDeletedWhileItSettlesIsNotRead() throws {
+        let inbox = try TemporaryDirectory()
+        var queue = InboxQueue(directory: inbox.path, logger: Logger(label: "test"))
+        try queue.watch()
+        let start = ContinuousClock.now
+        try inbox.write("draft.txt", article("A"))
+        try inbox.write("scrap.txt", article("B"))
+        _ = queue.takeArrivals(settle: .seconds(1), now: start)
+        try FileManager.default.moveItem(atPath: inbox.path + "/draft.txt", toPath: inbox.path + "/final.txt")
+        try FileManager.default.removeItem(atPath: inbox.path + "/scrap.txt")
+        _ = queue.takeArrivals(settle: .seconds(1), now: start + .milliseconds(100))
+        queue.releaseSettled(now: start + .seconds(2))
+        #expect(queue.isPending(FileName("final.txt")))
+        #expect(!queue.isPending(FileName("draft.txt")) && !queue.isPending(FileName("scrap.txt")))
+        #expect(queue.nextSettled == nil)
+    }
+
     @Test func aBatchIsTheEarliestByPublishedThenName() throws {
         let inbox = try TemporaryDirectory()
         try inbox.write("z.txt", article("Z", published: "2026-11-01T10:00:00Z"))

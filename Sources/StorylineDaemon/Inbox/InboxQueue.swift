@@ -114,6 +114,10 @@ struct InboxQueue {
                 }
             case let .attributesChanged(name):
                 if denied.contains(name) { pending.insert(name) }
+            case let .left(name):
+                // Gone before it settled: nothing to read under that name (a file judged, whose move
+                // out of the inbox this is, is no longer settling either).
+                settling[name] = nil
             case .overflow:
                 logger.warning("the inotify queue overflowed: rescanning the inbox")
                 scan()

@@ -13,6 +13,9 @@ public enum InboxChange: Sendable, Hashable {
     case written(FileName)
     /// A file's mode, owner or times changed (a `chmod` that may let this process read it).
     case attributesChanged(FileName)
+    /// A name left the inbox: renamed away or deleted (a producer that wrote it plainly and then
+    /// renamed it, or took it back, within the settle time).
+    case left(FileName)
     /// The kernel's event queue overflowed: some events are lost; rescan the directory.
     case overflow
     /// The inbox itself was deleted, moved, or its file system unmounted.
@@ -50,8 +53,8 @@ public final class InboxWatcher {
 
     /// Watches `directory` again (after it was recreated).
     public func arm() throws(SystemCallError) {
-        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_ATTRIB) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
-            | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
+        let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_ATTRIB) | UInt32(IN_MOVED_FROM)
+            | UInt32(IN_DELETE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
         watch = try Syscalls.addWatch(descriptor, path: directory, mask: mask)
     }
 
@@ -76,7 +79,9 @@ public final class InboxWatcher {
                         let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
                         let name = FileName(bytes: Array(nameBytes[0..<end]))
                         let created = event.mask & UInt32(IN_CREATE) != 0
-                        if event.mask & UInt32(IN_ATTRIB) != 0 {
+                        if event.mask & (UInt32(IN_MOVED_FROM) | UInt32(IN_DELETE)) != 0 {
+                            changes.append(.left(name))
+                        } else if event.mask & UInt32(IN_ATTRIB) != 0 {
                             changes.append(.attributesChanged(name))
                         } else if event.mask & UInt32(IN_CLOSE_WRITE) != 0 {
                             changes.append(.written(name))
