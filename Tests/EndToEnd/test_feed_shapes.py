@@ -90,3 +90,24 @@ def test_every_date_form_reaches_the_line_as_the_time_it_names(daemons, paths):
     events = {file_of(event): event for event in checked_timeline(paths.timeline) if "article" in event}
     assert {name: events[name]["article"]["published"] for name in DATE_FORMS} == {
         name: expected for name, (_, expected) in DATE_FORMS.items()}
+
+
+def test_a_fields_mapping_in_the_configuration_reads_a_producers_own_names(daemons, paths, tmp_path):
+    config = tmp_path / "storyline.yaml"
+    config.write_text("fields:\n  title: [hed, meta.headline]\n  text: story.body_text\n  published: pub_time\n"
+                      "  url: permalink\n  id: record\n")
+    daemon = daemons.start(paths, arguments=["--config", str(config)])
+    drop_maildir(paths.inbox, "own.json", json.dumps({
+        "meta": {"headline": "Ferry strike ends"}, "story": {"body_text": text_of(30)},
+        "pub_time": "2026-11-05T07:00:00Z", "permalink": "https://own.example/ferry", "record": "r-30"}))
+    drop_maildir(paths.inbox, "common.json", json.dumps({"title": "Tram line opens", "text": text_of(31)}))
+    wait_until_moved(paths, ["own.json", "common.json"])
+    assert daemon.stop() == 0
+
+    events = {file_of(event): event for event in checked_timeline(paths.timeline) if "article" in event}
+    own = events["own.json"]["article"]
+    assert (own["title"], own["published"], own["url"], own["producer"]["id"]) == (
+        "Ferry strike ends", "2026-11-05T07:00:00Z", "https://own.example/ferry", "r-30")
+    assert own["words"] > 50
+    assert events["common.json"]["article"]["title"] == "Tram line opens"
+    assert events["own.json"]["story_data"]["label_is_headline"] is True

@@ -21,6 +21,38 @@ import Testing
         #expect(try parse(#"{"\#(key)": "Storm hits coast", "text": "The storm arrived."}"#).title == "Storm hits coast")
     }
 
+    /// The configuration's names (`fields:`) come first; a dotted name is a path into nested objects.
+    @Test func namesTheConfigurationGivesComeFirstAndMayBePaths() throws {
+        var names = FieldNames()
+        names[.title] = ["hed", "meta.headline"]
+        names[.text] = ["story.body_text"]
+        names[.published] = ["pub_time"]
+        names[.url] = ["permalink"]
+        names[.id] = ["record"]
+        let parse = { (json: String) throws(ArticleRejection) -> ParsedArticle in
+            try ArticleParser.parse(Array(json.utf8), fileName: "feed.json", names: names)
+        }
+        let article = try parse(#"""
+            {"title": "Generic", "meta": {"headline": "Storm hits coast"}, "story": {"body_text": "The storm arrived."},
+             "pub_time": "2026-11-04T09:00:00Z", "permalink": "https://x.example/1", "record": 7}
+            """#)
+        #expect(article.title == "Storm hits coast" && article.titleIsHeadline)
+        #expect(article.body == "The storm arrived.")
+        #expect(article.published == "2026-11-04T09:00:00Z")
+        #expect(article.url == "https://x.example/1")
+        #expect(article.producer?.hasPrefix(#"{"id":7,"#) == true, "the producer's id under its own name")
+        #expect(try parse(#"{"hed": "First", "title": "Second", "text": "x"}"#).title == "First")
+        #expect(try parse(#"{"meta.headline": "Literal key", "text": "x"}"#).title == "Literal key")
+        #expect(try parse(#"{"title": "Plain", "text": "x"}"#).title == "Plain", "the common names still work")
+        let missing = #"{"title": "No body"}"#
+        do {
+            _ = try parse(missing)
+            Issue.record("\(missing) was accepted")
+        } catch {
+            #expect(error.reason.contains("\"story.body_text\""), "\(error.reason)")
+        }
+    }
+
     @Test func theFirstTitleNamePresentWins() throws {
         #expect(try parse(#"{"name": "C", "headline": "B", "title": "A", "text": "x"}"#).title == "A")
         #expect(try parse(#"{"name": "C", "headline": "B", "title": null, "text": "x"}"#).title == "B")

@@ -61,4 +61,28 @@ import StorylineCore
         #expect(configuration.effectiveRetentionDays == 45.5)
         try configuration.validate()
     }
+
+    @Test func theFileMapsProducersFieldNames() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("storyline.yaml", "fields:\n  title: [hed, meta.headline]\n  url: permalink\n")
+        var configuration = DaemonConfiguration()
+        try configuration.apply(file: path)
+        #expect(configuration.fields[.title] == ["hed", "meta.headline"])
+        #expect(configuration.fields[.url] == ["permalink"])
+        #expect(configuration.effectiveSettings.last == "fields: {title: [hed, meta.headline], url: [permalink]}")
+        #expect(DaemonConfiguration().changes(since: configuration).last == "fields: {title: [hed, meta.headline], url: [permalink]} -> {}")
+    }
+
+    @Test(arguments: ["fields: [hed]\n", "fields:\n  heading: hed\n", "fields:\n  title: [hed, 3]\n", "fields:\n  title: ''\n"])
+    func aFieldsMappingThatCannotWorkIsRefused(_ text: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("storyline.yaml", text)
+        var configuration = DaemonConfiguration()
+        do {
+            try configuration.apply(file: path)
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.key == "fields", "\(error)")
+        }
+    }
 }

@@ -44,10 +44,10 @@ public enum ArticleParser {
         }
     }
 
-    /// Parses the bytes of the file named `name`.
+    /// Parses the bytes of the file named `name`; a JSON file's fields are found under `names` first.
     ///
     /// - Throws: `ArticleRejection` for every input that is not an article.
-    public static func parse(_ bytes: [UInt8], fileName name: String) throws(ArticleRejection) -> ParsedArticle {
+    public static func parse(_ bytes: [UInt8], fileName name: String, names: FieldNames = FieldNames()) throws(ArticleRejection) -> ParsedArticle {
         guard let format = format(ofFileNamed: name) else {
             throw ArticleRejection(.unsupportedType,
                 "files named like this are not articles: use .json, .txt, .md, .html or no extension")
@@ -63,13 +63,13 @@ public enum ArticleParser {
             throw ArticleRejection(.notUTF8, "the file is not valid UTF-8 text: save it as UTF-8")
         }
         switch format {
-        case .json: return try parseJSON(Data(content))
+        case .json: return try parseJSON(Data(content), names: names)
         case .text: return try parseText(text)
         case .html: return try parseHTML(bytes)
         }
     }
 
-    private static func parseJSON(_ data: Data) throws(ArticleRejection) -> ParsedArticle {
+    private static func parseJSON(_ data: Data, names: FieldNames) throws(ArticleRejection) -> ParsedArticle {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [])
@@ -79,7 +79,7 @@ public enum ArticleParser {
         guard let object = object as? [String: Any] else {
             throw ArticleRejection(.malformedJSON, "the JSON is not an object: write {\"title\": …, \"text\": …}")
         }
-        let fields = JSONFields(object)
+        let fields = JSONFields(object, names: names)
         if let items = object["items"] as? [Any] {
             // A whole feed (JSON Feed's {"version", "title", "description", "items": [...]}, or the like) is
             // many articles, and a file has one line: say so rather than judge the feed's description.
@@ -87,14 +87,14 @@ public enum ArticleParser {
                 "the JSON is a feed of \(items.count) items, not one article: drop each item as a file of its own")
         }
         guard let body = try fields.body() else {
-            let others = JSONFields.bodyKeys.dropFirst().map { "\"\($0)\"" }.joined(separator: ", ")
+            let others = (names[.text] + JSONFields.bodyKeys.dropFirst()).map { "\"\($0)\"" }.joined(separator: ", ")
             throw ArticleRejection(.missingText, "the JSON has no \"text\" (or \(others)) string holding the article")
         }
         let (published, publishedTime) = try fields.publication()
         let headline = clean(try fields.title())
         return ParsedArticle(
             title: headline ?? firstMeaningfulLine(of: body) ?? "",
-            source: clean(try fields.source()), url: clean(try fields.firstString(of: JSONFields.urlKeys)?.value),
+            source: clean(try fields.source()), url: clean(try fields.url()),
             published: published, publishedTime: publishedTime, body: body, producer: try fields.producer(),
             titleIsHeadline: headline != nil)
     }

@@ -6,7 +6,8 @@ import Foundation
 /// later name is not read at all. A present value of the wrong type is `invalid_field`, naming the key.
 /// Storyline's own names come first, so a file written for Storyline reads as it always did; the others
 /// cover RSS turned into JSON (`headline`, `description`, `pubDate`, `link`), JSON Feed items
-/// (`content_text`, `content_html`, `date_published`) and schema.org (`datePublished`).
+/// (`content_text`, `content_html`, `date_published`) and schema.org (`datePublished`). Names the
+/// configuration gives (`FieldNames`) come before all of them.
 struct JSONFields {
     static let titleKeys = ["title", "headline", "name"]
     static let bodyKeys = ["text", "body", "content", "content_text", "content_html", "description"]
@@ -20,14 +21,28 @@ struct JSONFields {
     private static let plainKeys: Set<String> = ["title", "text", "body", "content_text"]
 
     private let fields: [String: Any]
+    private let extra: FieldNames
 
-    init(_ fields: [String: Any]) {
+    init(_ fields: [String: Any], names extra: FieldNames = FieldNames()) {
         self.fields = fields
+        self.extra = extra
     }
 
-    /// The value under `key`, nil when absent or null.
+    /// The names tried for `field`: the configuration's, then `common`.
+    private func keys(_ field: FieldNames.Field, _ common: [String]) -> [String] {
+        extra[field] + common
+    }
+
+    /// The value under `key`, nil when absent or null; a key with dots that the object does not have is a
+    /// path into nested objects.
     private func value(_ key: String) -> Any? {
-        switch fields[key] {
+        var found = fields[key]
+        if found == nil, key.contains(".") {
+            found = key.split(separator: ".", omittingEmptySubsequences: false).reduce(fields as Any?) { object, part in
+                (object as? [String: Any])?[String(part)]
+            }
+        }
+        switch found {
         case nil, is NSNull: return nil
         case let value?: return value
         }
@@ -53,16 +68,16 @@ struct JSONFields {
     }
 
     func title() throws(ArticleRejection) -> String? {
-        try firstString(of: Self.titleKeys).map { Self.text(of: $0.value, key: $0.key) }
+        try firstString(of: keys(.title, Self.titleKeys)).map { Self.text(of: $0.value, key: $0.key) }
     }
 
     func body() throws(ArticleRejection) -> String? {
-        try firstString(of: Self.bodyKeys).map { Self.text(of: $0.value, key: $0.key) }
+        try firstString(of: keys(.text, Self.bodyKeys)).map { Self.text(of: $0.value, key: $0.key) }
     }
 
     /// A string, or an object (`{"name": "Reuters", "url": …}`) whose `name` is one.
     func source() throws(ArticleRejection) -> String? {
-        guard let (key, value) = first(of: Self.sourceKeys) else { return nil }
+        guard let (key, value) = first(of: keys(.source, Self.sourceKeys)) else { return nil }
         if let string = value as? String { return string }
         guard let object = value as? [String: Any] else {
             throw ArticleRejection(.invalidField,
@@ -82,7 +97,7 @@ struct JSONFields {
     /// - Throws: `ArticleRejection` `invalidField` for another type, `invalidPublished` for a time that is
     ///   not one.
     func publication() throws(ArticleRejection) -> (String?, Timestamp?) {
-        guard let (key, value) = first(of: Self.publishedKeys) else { return (nil, nil) }
+        guard let (key, value) = first(of: keys(.published, Self.publishedKeys)) else { return (nil, nil) }
         if let string = value as? String { return try ArticleParser.publication(string, key: key) }
         guard let number = value as? NSNumber, !Self.isBoolean(number) else {
             throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
@@ -103,7 +118,7 @@ struct JSONFields {
     /// - Throws: `ArticleRejection` `invalidField` for a value of another type, or metadata over the limit.
     func producer() throws(ArticleRejection) -> String? {
         var kept: [String: Any] = [:]
-        if let (key, id) = first(of: ["id", "guid"]) {
+        if let (key, id) = first(of: keys(.id, ["id", "guid"])) {
             guard id is String || (id as? NSNumber).map({ !Self.isBoolean($0) }) == true else {
                 throw ArticleRejection(.invalidField, "the field \"\(key)\" must be a string, a number or null")
             }
@@ -135,6 +150,11 @@ struct JSONFields {
 
     /// The most bytes of producer metadata a line carries.
     static let producerLimit = 16 * 1024
+
+    /// The URL, a string.
+    func url() throws(ArticleRejection) -> String? {
+        try firstString(of: keys(.url, Self.urlKeys))?.value
+    }
 
     /// The first of `keys` present and not null, with its value.
     private func first(of keys: [String]) -> (String, Any)? {

@@ -16,6 +16,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var batchSize = 512
     /// Milliseconds a file closed after a plain write must stay quiet before it is read.
     public var settleMs = 500
+    /// Where producers' JSON files hold an article's fields, beyond the common names (`fields:` in the
+    /// file only: a mapping, not a value a flag can give).
+    public var fields = FieldNames()
     public var engine = EngineConfiguration()
     /// Days after which the daemon prunes an article's text and shingles, the rows it no longer needs
     /// and its file in archive/, counted from when it judged the article; nil for the horizon plus
@@ -59,15 +62,44 @@ public struct DaemonConfiguration: Sendable, Hashable {
             throw DaemonConfigurationError(path: path, key: nil, message: "not a mapping of `key: value` lines")
         }
         for (key, value) in values {
-            try set(key, value, path: path)
+            if key == "fields" {
+                fields = try Self.fieldNames(value, path: path)
+            } else {
+                try set(key, value, path: path)
+            }
         }
+    }
+
+    /// The `fields:` mapping: each of `FieldNames.Field` to a name or a list of names.
+    private static func fieldNames(_ value: Any, path: String) throws(DaemonConfigurationError) -> FieldNames {
+        let known = FieldNames.Field.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let mapping = value as? [String: Any] else {
+            throw DaemonConfigurationError(path: path, key: "fields", message: """
+                fields must be a mapping of a field (\(known)) to the name, or list of names, a producer's JSON \
+                gives it: `fields: {title: [hed, meta.headline]}`
+                """)
+        }
+        var names = FieldNames()
+        for (key, given) in mapping {
+            guard let field = FieldNames.Field(rawValue: key) else {
+                throw DaemonConfigurationError(path: path, key: "fields", message: "fields.\(key) is not a field; the fields are: \(known)")
+            }
+            let list: [Any] = (given as? [Any]) ?? [given]
+            let strings = list.compactMap { $0 as? String }
+            guard strings.count == list.count, !strings.isEmpty, strings.allSatisfy({ !$0.isEmpty && $0.count <= 256 }) else {
+                throw DaemonConfigurationError(path: path, key: "fields",
+                    message: "fields.\(key) must be a name or a list of names (non-empty strings of at most 256 characters)")
+            }
+            names[field] = strings
+        }
+        return names
     }
 
     /// Sets `key` to `value` as a decoder gave it (String, Int, Double).
     private mutating func set(_ key: String, _ value: Any, path: String) throws(DaemonConfigurationError) {
         guard let setting = Self.setting(key) else {
             throw DaemonConfigurationError(path: path, key: key, message: "\(key) is not a setting; the settings are: "
-                + Self.settings.map(\.key).joined(separator: ", "))
+                + Self.settings.map(\.key).joined(separator: ", ") + ", and the mapping fields")
         }
         let decoded: SettingValue? = switch value {
         case let text as String: .text(text)
@@ -113,17 +145,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
                     + "textfile collector reads names ending in .prom", default: "STATE/metrics.prom"),
     ]
 
-    /// The settings of every command that judges articles (`run`, `ingest`, `explain`): the file size
-    /// limit and the engine's tunables. The others (paths, batch size, retention) are the daemon's alone:
-    /// `ingest` and `explain` keep no state, watch no inbox and judge their files in one go.
     /// Every setting as `key: value`, in the table's order, with the values in force (an unset
-    /// `retention_days` as the retention it comes to): what `check-config` prints, in the YAML a
-    /// configuration file takes.
+    /// `retention_days` as the retention it comes to), then `fields` when given: what `check-config`
+    /// prints, in the YAML a configuration file takes.
     public var effectiveSettings: [String] {
         var resolved = self
         resolved.retentionDays = effectiveRetentionDays
         resolved.metricsFile = effectiveMetricsFile
         return Self.settings.compactMap { setting in setting.value(in: resolved).map { "\(setting.key): \($0)" } }
+            + (fields.isEmpty ? [] : ["fields: {\(fields.description)}"])
     }
 
     /// The settings whose values differ from `previous`, as `key: old -> new`: what a reload says it changed.
@@ -132,9 +162,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
             let (old, new) = (setting.value(in: previous), setting.value(in: self))
             guard old != new else { return nil }
             return "\(setting.key): \(old.map { "\($0)" } ?? "unset") -> \(new.map { "\($0)" } ?? "unset")"
-        }
+        } + (fields == previous.fields ? [] : ["fields: {\(previous.fields.description)} -> {\(fields.description)}"])
     }
 
+    /// The settings of every command that judges articles (`run`, `ingest`, `explain`): the file size
+    /// limit and the engine's tunables. The others (paths, batch size, retention) are the daemon's alone:
+    /// `ingest` and `explain` keep no state, watch no inbox and judge their files in one go.
     public static let articleSettings = settings.filter { $0.key == "max_file_bytes" || $0.key.isEngineKey }
 
     /// The settings only `run` takes.

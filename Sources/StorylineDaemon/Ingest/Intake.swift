@@ -38,9 +38,12 @@ public enum Intake {
 
     /// Reads and prepares the inbox file `name`.
     ///
-    /// - Parameter arrival: when it was read: its time when it gives no believed publication time.
+    /// - Parameters:
+    ///   - arrival: when it was read: its time when it gives no believed publication time.
+    ///   - names: where a JSON file's fields are, beyond the common names (the `fields:` setting).
     static func read(
-        _ name: FileName, in directory: String, sizeLimit: Int, arrival: Timestamp, tokenizer: inout Tokenizer
+        _ name: FileName, in directory: String, sizeLimit: Int, arrival: Timestamp, tokenizer: inout Tokenizer,
+        names: FieldNames = FieldNames()
     ) -> Read {
         let file: ArticleFile
         do throws(ArticleFile.Failure) {
@@ -54,7 +57,7 @@ public enum Intake {
                 return .denied(reason)
             }
         }
-        return prepare(file, arrival: arrival, tokenizer: &tokenizer)
+        return prepare(file, arrival: arrival, tokenizer: &tokenizer, names: names)
     }
 
     /// Reads and prepares the file at `path` (`ingest` and `explain`).
@@ -66,9 +69,11 @@ public enum Intake {
         }
     }
 
-    private static func prepare(_ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer) -> Read {
+    private static func prepare(
+        _ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer, names: FieldNames = FieldNames()
+    ) -> Read {
         do throws(ArticleRejection) {
-            return .article(try PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: file.bytes.count,
+            return .article(try PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer, names: names), bytes: file.bytes.count,
                             version: file.version)
         } catch {
             return .rejected(error, version: file.version)

@@ -287,7 +287,7 @@ final class DaemonLoop {
             // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each one.
             defer { status.pingWatchdog() }
             return Intake.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes, arrival: now,
-                               tokenizer: &tokenizer)
+                               tokenizer: &tokenizer, names: configuration.fields)
         }
         let judging = ContinuousClock.now
         var batch = StateStore.Batch()

@@ -11,9 +11,11 @@ public struct PreparedArticle: Sendable {
     /// - Parameters:
     ///   - arrival: when the file was read: the article's time when the file gives no publication time.
     ///   - tokenizer: folds the title and body (its buffers are reused from file to file).
+    ///   - names: where a JSON file's fields are, beyond the common names (the `fields:` setting).
     /// - Throws: `ArticleRejection` when the file is not an article.
-    public init(_ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer) throws(ArticleRejection) {
-        article = try ArticleParser.parse(file.bytes, fileName: file.name)
+    public init(_ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer, names: FieldNames = FieldNames())
+        throws(ArticleRejection) {
+        article = try ArticleParser.parse(file.bytes, fileName: file.name, names: names)
         submission = Submission(article, sha256: file.sha256, arrival: arrival, tokenizer: &tokenizer)
     }
 
