@@ -152,3 +152,52 @@ def test_why_says_what_the_line_says_and_explain_weighs_terms_as_the_state_does(
     assert "these two files alone" in alone
     assert "what the state has learned (5 original articles, 1 story)" in learned
     assert daemon.running()
+
+
+def headline(title: str, published: str) -> str:
+    return json.dumps({"title": title, "text": title, "published": published})
+
+
+RECALL = [
+    ("recall-1.json", "Veridian Motors recalls 80,000 hatchbacks over brake fault", "2026-03-01T08:00:00Z"),
+    ("recall-2.json", "Brake fault forces Veridian Motors hatchback recall", "2026-03-01T14:00:00Z"),
+    ("recall-3.json", "Veridian hatchback recall: brake fault affects 80,000 cars", "2026-03-02T09:00:00Z"),
+]
+
+
+def test_story_data_goes_on_across_a_crash_and_a_restart_and_a_story_closes_once(daemons, paths):
+    daemon = daemons.start(paths)
+    for name, title, published in RECALL[:2]:
+        drop_maildir(paths.inbox, name, headline(title, published))
+    wait_for_lines(paths, 2, daemon)
+    daemon.kill()  # no snapshot: the next start re-derives the engine from the stored articles
+
+    daemon = daemons.start(paths)
+    name, title, published = RECALL[2]
+    drop_maildir(paths.inbox, name, headline(title, published))
+    third = wait_for_lines(paths, 3, daemon)[2]
+    assert third["story"] == "s1" and third["event"] == "story_extended", third
+    assert third["story_data"]["articles"] == 3 and third["story_data"]["first_article"] == "a1"
+    assert third["story_data"]["label"] == RECALL[0][1]
+    assert daemon.stop() == 0  # a snapshot this time
+
+    daemon = daemons.start(paths)
+    drop_maildir(paths.inbox, "strike.json", headline("Kessel plant workers strike over night shifts", "2026-03-09T08:00:00Z"))
+    events = wait_for_lines(paths, 5, daemon)
+    assert [(event["event"], event["story"]) for event in events[3:]] == [("story_started", "s2"), ("story_closed", "s1")]
+    assert daemon.stop() == 0
+
+    daemon = daemons.start(paths)
+    drop_maildir(paths.inbox, "ferry.json", headline("Winter ferry timetable starts on the estuary", "2026-03-20T08:00:00Z"))
+    events = wait_for_lines(paths, 7, daemon)
+    assert [(event["event"], event["story"]) for event in events[5:]] == [("story_started", "s3"), ("story_closed", "s2")]
+    # A copy of a closed story's article is still its duplicate; nothing else joins it.
+    drop_maildir(paths.inbox, "recall-copy.json", headline(RECALL[0][1], "2026-03-20T09:00:00Z"))
+    copy = wait_for_lines(paths, 8, daemon)[7]
+    assert (copy["event"], copy["story"], copy["story_data"]["closed"], copy["story_data"]["articles"]) == (
+        "duplicate", "s1", True, 4)
+    assert daemon.stop() == 0
+    checked_timeline(paths.timeline)
+    listed = [row.split("\t")[:3] for row in storyline("stories", "--state", paths.state).stdout.splitlines()]
+    assert listed == [["s1", "closed", "4 articles, 1 duplicate"], ["s2", "closed", "1 article, 0 duplicates"],
+                      ["s3", "open", "1 article, 0 duplicates"]]
