@@ -75,6 +75,23 @@ final class ReconcilerFixture {
         #expect(try fixture.timelineSeqs == [1, 2])
     }
 
+    /// A story's line (`story_closed`) has no file, but counts as moved only once it is written: a start
+    /// after a crash that took the timeline away takes the last moved seq for written.
+    @Test func aStoryLineCommittedButNotWrittenIsWrittenAtStart() throws {
+        let fixture = try ReconcilerFixture()
+        try fixture.commit([("a.txt", "Published: 2026-03-01\n\n" + ReconcilerFixture.article(1)),
+                            ("b.txt", "Published: 2026-03-09\n\n" + ReconcilerFixture.article(2))])
+        #expect(try fixture.store.lastSeq() == 3, "b's time closes a's story: a third line")
+        #expect(try fixture.store.lastMovedSeq() == 0)
+        let reconciler = try fixture.reconciler()
+        try reconciler.repairTimelineAtStart()
+        #expect(try fixture.timelineSeqs == [1, 2, 3])
+        var queue = InboxQueue(directory: fixture.inbox, logger: Logger(label: "test"))
+        try reconciler.moveCommittedFiles(from: &queue)
+        #expect(try fixture.store.unmovedEvents().isEmpty)
+        #expect(try fixture.store.lastMovedSeq() == 3)
+    }
+
     @Test func aTornLastLineIsCutAndTheRestWritten() throws {
         let fixture = try ReconcilerFixture()
         try fixture.commit([("a.txt", ReconcilerFixture.article(1)), ("b.txt", ReconcilerFixture.article(2))])

@@ -159,6 +159,11 @@ final class Reconciler {
         var moved: [Int] = []
         var firstFailure: String?
         for event in try store.unmovedEvents() {
+            // A story's line has no file: written, it is done.
+            if event.disposition == .noFile {
+                if event.seq <= writtenSeq { moved.append(event.seq) }
+                continue
+            }
             queue.forget(event.file)
             guard event.seq <= writtenSeq else { continue }
             let metadata: Logger.Metadata = ["article.file": "\(event.file)", "timeline.seq": "\(event.seq)"]

@@ -40,8 +40,9 @@ struct EventRecord: FetchableRecord, PersistableRecord {
         size = event.version?.size
         modified = event.version?.modified
         self.judgedAt = judgedAt.millisecondsSinceEpoch
-        // A story's line has no file to move.
-        moved = event.disposition == .noFile
+        // Set once the line is written, a story's line (no file) too: the start-up repair takes the
+        // last moved seq for a line written.
+        moved = false
     }
 
     init(row: Row) {

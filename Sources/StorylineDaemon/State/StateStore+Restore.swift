@@ -13,9 +13,9 @@ extension StateStore {
     }
 
     /// Rebuilds the engine the state's committed articles made: the snapshot of the last clean stop and
-    /// the articles judged after it, or, without a usable snapshot, every article within the horizon;
-    /// then the state's story summaries (a restore from the horizon saw only part of a long story), the
-    /// numbers handed out and the last arrival. The daemon runs on it; `storyline explain --state` reads
+    /// the articles judged after it, or, without a usable snapshot, every article within the horizon and
+    /// then the state's story summaries (such a restore sees only part of a long story); then the numbers
+    /// handed out and the last arrival. The daemon runs on it; `storyline explain --state` reads
     /// its learned weights.
     ///
     /// - Parameters:
@@ -51,7 +51,10 @@ extension StateStore {
             progress(restored)
         }
         // The state counted every article of a story; a restore from the horizon only those within it.
-        try storySummaries(lastCoveredFrom: engine.oldestStoryCoverage) { engine.adoptSummary($0) }
+        // (A snapshot held the summaries, and the articles after it brought them up to date.)
+        if restoration.snapshotArticle == nil {
+            try storySummaries(lastCoveredFrom: engine.oldestStoryCoverage) { engine.adoptSummary($0) }
+        }
         // Numbers come from the whole state, not from what the horizon holds: an article judged last may
         // be dated long before the newest, and the story numbers of stories past the horizon stay taken.
         let highest = try highestNumbers()
