@@ -12,8 +12,8 @@ import StorylineCore
     }
 
     private func takeAll(_ queue: inout InboxQueue, in directory: String) -> [String] {
-        var tokenizer = Tokenizer()
-        return queue.takeBatch(100) { name in
+        let arrival = arrival
+        return queue.takeBatch(100) { name, tokenizer in
             Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
         }.map(\.name.description)
     }
@@ -135,8 +135,8 @@ import StorylineCore
     /// As the daemon's user meets a producer's file of mode 0600: the read is refused (the tests run as
     /// root, whom no mode keeps out, so `denying` stands in for the kernel's EACCES).
     private func takeAll(_ queue: inout InboxQueue, in directory: String, denying denied: Set<String>) -> [String] {
-        var tokenizer = Tokenizer()
-        return queue.takeBatch(100) { name in
+        let arrival = arrival
+        return queue.takeBatch(100) { name, tokenizer in
             denied.contains(name.description) ? .denied("it cannot be opened: open(\(name)): Permission denied (errno 13)")
                 : Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
         }.map(\.name.description)

@@ -4,9 +4,7 @@ import StorylineCore
 
 /// The read-ahead that lets a backlog be judged in published order.
 @Suite struct ReadAheadTests {
-    var tokenizer = Tokenizer()
-
-    mutating func read(_ name: FileName, published: String?) -> Intake.Read {
+    static func read(_ name: FileName, published: String?, tokenizer: inout Tokenizer) -> Intake.Read {
         let field = published.map { #","published":"\#($0)""# } ?? ""
         let bytes = Array(#"{"title":"\#(name)","text":"Words about \#(name) for the test.""#.utf8) + Array(field.utf8) + [UInt8(ascii: "}")]
         let file = ArticleFile(name: name.description, bytes: bytes)
@@ -15,14 +13,21 @@ import StorylineCore
         return .article(try! PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: bytes.count, version: nil)
     }
 
-    @Test mutating func aBacklogComesOutInPublishedOrderThenByName() {
+    func read(_ name: FileName, published: String?) -> Intake.Read {
+        var tokenizer = Tokenizer()
+        return Self.read(name, published: published, tokenizer: &tokenizer)
+    }
+
+    @Test func aBacklogComesOutInPublishedOrderThenByName() {
         let dates: [String: String?] = [
             "a.json": "2026-03-02T10:00:00Z", "b.json": "2026-03-01T08:00:00Z", "c.json": nil,
             "d.json": "2026-03-01T08:00:00Z", "e.json": "2026-03-03",
         ]
         var pending = Set(dates.keys.map(FileName.init))
         var readAhead = ReadAhead()
-        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: dates[name.description]!) }
+        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in
+            Self.read(name, published: dates[name.description]!, tokenizer: &tokenizer)
+        }
         #expect(pending.isEmpty)
         #expect(readAhead.count == 5)
         let first = readAhead.takeEarliest(2).map(\.name.description)
@@ -32,33 +37,32 @@ import StorylineCore
         #expect(readAhead.isEmpty)
     }
 
-    @Test mutating func aFileReadAgainReplacesItsEarlierRead() {
+    @Test func aFileReadAgainReplacesItsEarlierRead() {
         var readAhead = ReadAhead()
         var pending: Set<FileName> = [FileName("x.json"), FileName("y.json")]
-        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: "2026-03-02") }
+        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: "2026-03-02", tokenizer: &tokenizer) }
         // x.json is rewritten with an earlier date: its name is waiting again.
         pending = [FileName("x.json")]
-        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: "2026-03-01") }
+        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: "2026-03-01", tokenizer: &tokenizer) }
         #expect(readAhead.count == 2)
         #expect(readAhead.takeEarliest(1).map(\.name.description) == ["x.json"])
     }
 
-    @Test mutating func namesThatCannotBeMovedStayWaitingAndUnread() {
+    @Test func namesThatCannotBeMovedStayWaitingAndUnread() {
         var readAhead = ReadAhead()
         var pending: Set<FileName> = [FileName("stuck.json"), FileName("fine.json")]
-        var reads: [String] = []
-        readAhead.fill(from: &pending, skipping: [FileName("stuck.json")]) { name in
-            reads.append(name.description)
-            return read(name, published: nil)
+        readAhead.fill(from: &pending, skipping: [FileName("stuck.json")]) { name, tokenizer in
+            precondition(name.description != "stuck.json", "a name that cannot be moved is not read")
+            return Self.read(name, published: nil, tokenizer: &tokenizer)
         }
-        #expect(reads == ["fine.json"])
+        #expect(readAhead.holds(FileName("fine.json")) && !readAhead.holds(FileName("stuck.json")))
         #expect(pending == [FileName("stuck.json")])
     }
 
-    @Test mutating func aBatchStopsOnceItsFilesHoldTheByteBoundButTakesAtLeastOne() {
+    @Test func aBatchStopsOnceItsFilesHoldTheByteBoundButTakesAtLeastOne() {
         var readAhead = ReadAhead()
         var pending = Set(["a.json", "b.json", "c.json", "d.json"].map(FileName.init))
-        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: nil) }
+        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: nil, tokenizer: &tokenizer) }
         let size = read(FileName("a.json"), published: nil).bytes
         // Two files reach the bound of 1.5 files' bytes: the batch stops there, under its count of 10.
         #expect(readAhead.takeEarliest(10, bytes: size + size / 2).map(\.name.description) == ["a.json", "b.json"])
@@ -67,10 +71,10 @@ import StorylineCore
         #expect(readAhead.count == 1)
     }
 
-    @Test mutating func theMostBytesHeldIsTheBacklogsSizeUntilTakenThenWhatIsLeft() {
+    @Test func theMostBytesHeldIsTheBacklogsSizeUntilTakenThenWhatIsLeft() {
         var readAhead = ReadAhead()
         var pending = Set(["a.json", "b.json", "c.json"].map(FileName.init))
-        readAhead.fill(from: &pending, skipping: []) { name in read(name, published: nil) }
+        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: nil, tokenizer: &tokenizer) }
         let size = read(FileName("a.json"), published: nil).bytes
         _ = readAhead.takeEarliest(2)
         // The three files were held at once, though one is left.
@@ -79,6 +83,41 @@ import StorylineCore
         _ = readAhead.takeEarliest(1)
         #expect(readAhead.takeMostBytesHeld() == size)
         #expect(readAhead.takeMostBytesHeld() == 0)
+    }
+
+    /// Both cores read a backlog, a round of names at a time: the read-ahead holds the reads, and gives
+    /// the batches, that one read after another gives.
+    @Test func readingOnBothCoresHoldsAndGivesWhatOneReadAfterAnotherDoes() throws {
+        let names = (0..<300).map { FileName(String(format: "%03d.json", $0)) }
+        let dates = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 % 7 == 0 ? nil : "2026-03-\(10 + $0 % 13)") })
+        @Sendable func readOne(_ name: FileName, _ tokenizer: inout Tokenizer) -> Intake.Read {
+            Self.read(name, published: dates[name]!, tokenizer: &tokenizer)
+        }
+        var sequential: [FileName: Intake.Read] = [:]
+        var tokenizer = Tokenizer()
+        for name in names { sequential[name] = readOne(name, &tokenizer) }
+
+        var parallel = ReadAhead()
+        var pending = Set(names)
+        var rounds = 0
+        parallel.fill(from: &pending, skipping: [], progress: { rounds += 1 }) { name, tokenizer in readOne(name, &tokenizer) }
+        #expect(rounds == 5 && pending.isEmpty)
+        var batches: [[String]] = []
+        while !parallel.isEmpty {
+            let batch = parallel.takeEarliest(37)
+            for (name, read) in batch {
+                guard case let .article(prepared, _, _) = read, case let .article(expected, _, _) = sequential[name]! else {
+                    Issue.record("\(name) was not read as an article")
+                    continue
+                }
+                #expect(prepared.article == expected.article)
+                #expect(prepared.submission.title.tokens == expected.submission.title.tokens)
+                #expect(prepared.submission.body.tokens == expected.submission.body.tokens)
+            }
+            batches.append(batch.map(\.name.description))
+        }
+        let order = names.sorted { PublishedOrder.precedes(sequential[$0]!.published, $0, sequential[$1]!.published, $1) }
+        #expect(batches.flatMap { $0 } == order.map(\.description))
     }
 }
 
@@ -104,4 +143,5 @@ import StorylineCore
         #expect(FileName("latest.json").judgedLine == nil)
         #expect(FileName("0000000042").judgedLine == nil)
     }
+
 }

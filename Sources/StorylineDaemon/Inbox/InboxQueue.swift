@@ -156,16 +156,19 @@ struct InboxQueue {
         }
     }
 
-    /// Reads waiting files ahead with `read` (up to `ReadAhead`'s bounds), then takes out the next batch:
-    /// the `count` earliest by `published`, fewer once they hold `bytes`.
+    /// Reads waiting files ahead with `read` (up to `ReadAhead`'s bounds, on both cores, calling
+    /// `progress` between rounds), then takes out the next batch: the `count` earliest by `published`,
+    /// fewer once they hold `bytes`.
     ///
     /// A file `read` finds this process may not read (`Intake.Read.denied`) is never in a batch: it is
     /// left in the inbox, with a warning the first time.
     mutating func takeBatch(
-        _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, read: (FileName) -> Intake.Read
+        _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, progress: () -> Void = {},
+        read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
     ) -> [(name: FileName, read: Intake.Read)] {
         let retried = pending.intersection(denied)
-        for (name, reason) in readAhead.fill(from: &pending, skipping: unmovable, read: read) where !denied.contains(name) {
+        for (name, reason) in readAhead.fill(from: &pending, skipping: unmovable, progress: progress, read: read)
+        where !denied.contains(name) {
             denied.insert(name)
             logger.warning("""
                 \(name) cannot be read by storyline, so it is left in the inbox unjudged: \(reason). Make it readable by \

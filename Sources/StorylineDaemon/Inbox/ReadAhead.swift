@@ -30,26 +30,38 @@ struct ReadAhead {
     /// Moves waiting names from `pending` (by name, `skipping` those that cannot be moved) into the
     /// read-ahead, reading each with `read`, until it is full or nothing waits.
     ///
+    /// Names are read a round at a time on both cores (`ParallelReads`) and taken in name order while
+    /// the read-ahead has room, so it ends holding the same files as one read after another would; a
+    /// round's reads past the bound are dropped, their names left waiting. `progress` is called after
+    /// each round.
+    ///
     /// - Returns: the files that could not be read for want of permission (`Intake.Read.denied`), with
     ///   why: they are not held, and are out of `pending`.
     @discardableResult
     mutating func fill(
-        from pending: inout Set<FileName>, skipping: Set<FileName>, read: (FileName) -> Intake.Read
+        from pending: inout Set<FileName>, skipping: Set<FileName>, progress: () -> Void = {},
+        read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
     ) -> [(name: FileName, reason: String)] {
         guard !pending.isEmpty, !isFull else { return [] }
         var denied: [(name: FileName, reason: String)] = []
-        for name in pending.sorted() where !skipping.contains(name) {
-            guard !isFull else { break }
-            pending.remove(name)
-            remove(name)
-            let value = read(name)
-            if case let .denied(reason) = value {
-                denied.append((name, reason))
-                continue
+        let waiting = pending.sorted().filter { !skipping.contains($0) }
+        var start = 0
+        while start < waiting.count, !isFull {
+            let round = Array(waiting[start..<min(start + ParallelReads.roundSize, waiting.count)])
+            start += round.count
+            for (name, value) in zip(round, ParallelReads.read(round, with: read)) {
+                guard !isFull else { break }
+                pending.remove(name)
+                remove(name)
+                if case let .denied(reason) = value {
+                    denied.append((name, reason))
+                    continue
+                }
+                reads[name] = value
+                bytes += value.bytes
+                mostBytes = max(mostBytes, bytes)
             }
-            reads[name] = value
-            bytes += value.bytes
-            mostBytes = max(mostBytes, bytes)
+            progress()
         }
         return denied
     }

@@ -23,7 +23,6 @@ final class DaemonLoop {
     private let reconciler: Reconciler
     private var queue: InboxQueue
     var engine: Engine
-    var tokenizer = Tokenizer()
     var status: StatusReporter
     private let metrics = DaemonMetrics()
     /// Whether the last write of the metrics file failed: said once, and again when it works.
@@ -283,11 +282,10 @@ final class DaemonLoop {
     private func processBatch() {
         let started = ContinuousClock.now
         let now = SystemClock.now()
-        let taken = queue.takeBatch(configuration.batchSize) { name in
-            // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each one.
-            defer { status.pingWatchdog() }
-            return Intake.read(name, in: configuration.inbox, sizeLimit: configuration.maxFileBytes, arrival: now,
-                               tokenizer: &tokenizer, names: configuration.fields)
+        let (inbox, sizeLimit, names) = (configuration.inbox, configuration.maxFileBytes, configuration.fields)
+        // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each round.
+        let taken = queue.takeBatch(configuration.batchSize, progress: { status.pingWatchdog() }) { name, tokenizer in
+            Intake.read(name, in: inbox, sizeLimit: sizeLimit, arrival: now, tokenizer: &tokenizer, names: names)
         }
         let judging = ContinuousClock.now
         var batch = StateStore.Batch()

@@ -1,0 +1,39 @@
+import Dispatch
+import StorylineCore
+
+/// Reads and prepares files on both cores: what a file needs before judgement (read, parse, fold) needs
+/// nothing but the file, so a round of names is shared out between `workers` threads, each with a
+/// tokenizer of its own, and the results come back in the names' order. The same names give the same
+/// reads however the threads run, so what is judged, and in what order, does not depend on them.
+enum ParallelReads {
+    /// Threads reading at once: the machines Storyline runs on have two cores, and the loop waits while
+    /// they read.
+    static let workers = 2
+
+    /// Names read in one round: enough to keep both threads busy, few enough that the reads past the
+    /// read-ahead's bound, which are dropped, cost little, and that the watchdog hears between rounds.
+    static let roundSize = 64
+
+    /// The read of each of `names`, in order.
+    static func read(_ names: [FileName], with read: @Sendable (FileName, inout Tokenizer) -> Intake.Read) -> [Intake.Read] {
+        guard names.count > 1 else {
+            var tokenizer = Tokenizer()
+            return names.map { read($0, &tokenizer) }
+        }
+        let results = UnsafeMutableBufferPointer<Intake.Read>.allocate(capacity: names.count)
+        defer { results.deallocate() }
+        // Each index is written by one thread only (worker w takes w, w + workers, …), and read after all
+        // of them have finished.
+        nonisolated(unsafe) let output = results
+        let threads = min(workers, names.count)
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            var tokenizer = Tokenizer()
+            for index in stride(from: worker, to: names.count, by: threads) {
+                (output.baseAddress! + index).initialize(to: read(names[index], &tokenizer))
+            }
+        }
+        let reads = Array(results)
+        _ = results.deinitialize()
+        return reads
+    }
+}
