@@ -85,6 +85,18 @@ import StorylineCore
         #expect(readAhead.takeMostBytesHeld() == 0)
     }
 
+    /// Large files are read only as many at once as fill the room left: 4 MiB files, 16 MiB of room.
+    @Test func aRoundOfLargeFilesEndsAtTheOneThatFillsTheRoom() {
+        var readAhead = ReadAhead()
+        var pending = Set((0..<20).map { FileName(String(format: "big-%02d.json", $0)) })
+        var rounds = 0
+        readAhead.fill(from: &pending, skipping: [], size: { _ in 4 << 20 }, progress: { rounds += 1 }) { name, tokenizer in
+            Self.read(name, published: nil, tokenizer: &tokenizer)
+        }
+        // The files read are small, so the read-ahead takes all 20, four to a round.
+        #expect(rounds == 5 && readAhead.count == 20)
+    }
+
     /// Both cores read a backlog, a round of names at a time: the read-ahead holds the reads, and gives
     /// the batches, that one read after another gives.
     @Test func readingOnBothCoresHoldsAndGivesWhatOneReadAfterAnotherDoes() throws {

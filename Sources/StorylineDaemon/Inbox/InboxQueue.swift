@@ -167,7 +167,9 @@ struct InboxQueue {
         read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
     ) -> [(name: FileName, read: Intake.Read)] {
         let retried = pending.intersection(denied)
-        for (name, reason) in readAhead.fill(from: &pending, skipping: unmovable, progress: progress, read: read)
+        let directory = directory
+        let size = { (name: FileName) in Int((try? FileVersion.current(of: name, in: directory))??.size ?? 0) }
+        for (name, reason) in readAhead.fill(from: &pending, skipping: unmovable, size: size, progress: progress, read: read)
         where !denied.contains(name) {
             denied.insert(name)
             logger.warning("""

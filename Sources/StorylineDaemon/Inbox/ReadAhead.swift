@@ -32,23 +32,31 @@ struct ReadAhead {
     ///
     /// Names are read a round at a time on both cores (`ParallelReads`) and taken in name order while
     /// the read-ahead has room, so it ends holding the same files as one read after another would; a
-    /// round's reads past the bound are dropped, their names left waiting. `progress` is called after
-    /// each round.
+    /// round's reads past the bound are dropped, their names left waiting. A round ends, by `size` (what
+    /// the file system says of each file before it is read), at the file that fills the room left, so the
+    /// files read at once stay within the bound, as one at a time they did, plus that one file.
+    /// `progress` is called after each round.
     ///
     /// - Returns: the files that could not be read for want of permission (`Intake.Read.denied`), with
     ///   why: they are not held, and are out of `pending`.
     @discardableResult
     mutating func fill(
-        from pending: inout Set<FileName>, skipping: Set<FileName>, progress: () -> Void = {},
-        read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
+        from pending: inout Set<FileName>, skipping: Set<FileName>, size: (FileName) -> Int = { _ in 0 },
+        progress: () -> Void = {}, read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
     ) -> [(name: FileName, reason: String)] {
         guard !pending.isEmpty, !isFull else { return [] }
         var denied: [(name: FileName, reason: String)] = []
         let waiting = pending.sorted().filter { !skipping.contains($0) }
         var start = 0
         while start < waiting.count, !isFull {
-            let round = Array(waiting[start..<min(start + ParallelReads.roundSize, waiting.count)])
-            start += round.count
+            var round: [FileName] = []
+            var expected = bytes
+            while start < waiting.count, round.count < ParallelReads.roundSize {
+                round.append(waiting[start])
+                start += 1
+                expected += size(round.last!)
+                if reads.count + round.count >= Self.maximumFiles || expected >= Self.maximumBytes { break }
+            }
             for (name, value) in zip(round, ParallelReads.read(round, with: read)) {
                 guard !isFull else { break }
                 pending.remove(name)
