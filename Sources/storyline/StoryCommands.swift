@@ -135,7 +135,7 @@ struct Why: ParsableCommand {
         abstract: "Say why the daemon judged an article as it did: its line, its original or story, the evidence.",
         discussion: """
             Give an article id (a12) or an input file's name (the latest article read under that name; a file \
-            that was rejected gets its rejection). Prints what the line says: for a duplicate, the article it \
+            that was rejected gets its rejection; a file named like an id is given with a directory, ./a12). Prints what the line says: for a duplicate, the article it \
             copies, the measure and value, and the original at the root of the copy chain; for an article that \
             joined a story, the similarity, the terms that tied it and the hours from the story's coverage; \
             then the story as it stands. --json prints the article's line, then its root original's line for a \
@@ -148,7 +148,8 @@ struct Why: ParsableCommand {
     func run() throws {
         let state = try openState(paths)
         let name = article.split(separator: "/").last.map(String.init) ?? article
-        let number = article.first == "a" ? Int(article.dropFirst()).flatMap { TimelineEvent.articleID($0) == article ? $0 : nil } : nil
+        let number = article.first == "a" && !article.contains("/")
+            ? Int(article.dropFirst()).flatMap { TimelineEvent.articleID($0) == article ? $0 : nil } : nil
         let found: [String] = try reading(state) { state in
             if let number { return try state.articleLine(number).map { [$0] } ?? [] }
             let lines = try state.articleLines(ofFile: name)
