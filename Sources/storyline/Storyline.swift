@@ -120,6 +120,7 @@ struct ServiceSettingOptions: ParsableArguments {
     @Option(help: settingHelp("timeline")) var timeline: String?
     @Option(help: settingHelp("batch_size")) var batchSize: String?
     @Option(help: settingHelp("settle_ms")) var settleMs: String?
+    @Option(help: settingHelp("snapshot_seconds")) var snapshotSeconds: String?
     @Option(help: settingHelp("retention_days")) var retentionDays: String?
     @Option(help: settingHelp("metrics_file")) var metricsFile: String?
 

@@ -67,6 +67,31 @@ def test_after_a_crash_the_snapshot_and_the_articles_judged_after_it_are_restore
     assert third.stop() == 0
 
 
+def test_a_running_daemon_writes_a_snapshot_every_snapshot_seconds_so_a_crash_replays_only_what_came_since(daemons, paths):
+    import time
+
+    first = daemons.start(paths, arguments=["--snapshot-seconds", "1"])
+    drop_articles(paths, first, ["a0.txt", "a1.txt", "a2.txt"], 0, 0)
+    snapshot = paths.state / "engine.snapshot"
+    deadline = time.monotonic() + 20
+    while "engine snapshot written: 3 articles" not in first.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert snapshot.is_file(), first.log()
+    drop_articles(paths, first, ["b3.txt"], 3, 3)
+    # Idle with nothing judged since the last snapshot: none more is written.
+    deadline = time.monotonic() + 20
+    while "engine snapshot written: 4 articles" not in first.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2.5)
+    assert first.log().count("engine snapshot written") == 2, first.log()
+    first.kill()
+
+    second = daemons.start(paths)
+    assert "the engine snapshot (up to article 4) and 0 articles judged after it" in second.log(), second.log()
+    assert_copy_found(paths, second, "b3.txt", 4, 3)
+    assert second.stop() == 0
+
+
 def test_a_damaged_snapshot_is_refused_and_the_indexes_are_rebuilt_from_the_articles(daemons, paths):
     first = daemons.start(paths)
     drop_articles(paths, first, [f"a{n}.txt" for n in range(4)], 0, 0)

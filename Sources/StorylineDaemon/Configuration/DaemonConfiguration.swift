@@ -16,6 +16,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var batchSize = 512
     /// Milliseconds a file closed after a plain write must stay quiet before it is read.
     public var settleMs = 500
+    /// Seconds between engine snapshots while the daemon runs (0: only at a clean stop).
+    public var snapshotSeconds = 600
     /// Where producers' JSON files hold an article's fields, beyond the common names (`fields:` in the
     /// file only: a mapping, not a value a flag can give).
     public var fields = FieldNames()
@@ -119,6 +121,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public static let maxFileBytes = 1...(1 << 30)
         public static let batchSize = 1...100_000
         public static let settleMs = 0...60_000
+        /// Up to a week.
+        public static let snapshotSeconds = 0...604_800
     }
 
     /// Every setting `storyline run` takes, each declared once, in the order docs/configuration.md lists
@@ -133,6 +137,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         Setting("batch_size", \.batchSize, in: Bounds.batchSize, "most files judged per transaction under a burst"),
         Setting("settle_ms", \.settleMs, in: Bounds.settleMs,
                 "milliseconds a file closed after a plain write must stay unwritten before it is read; renamed files are read at once"),
+        Setting("snapshot_seconds", \.snapshotSeconds, in: Bounds.snapshotSeconds,
+                "seconds between engine snapshots while running, so a restart after a crash re-derives only what came since; 0: only at a clean stop"),
     ] + EngineConfiguration.settings.map { $0.lifted(\.engine) } + [
         Setting(
             "retention_days", optional: \.retentionDays,

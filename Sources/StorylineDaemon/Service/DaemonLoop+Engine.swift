@@ -22,6 +22,7 @@ extension DaemonLoop {
         }
         engine = restoration.engine
         engineIsCommitted = true
+        snapshotArticle = restoration.snapshotArticle ?? 0
         let restored = restoration.restored
         let seconds = StatusReporter.seconds(ContinuousClock.now - started)
         let grouped = DigitGrouping.grouped
@@ -38,19 +39,33 @@ extension DaemonLoop {
         }
     }
 
-    /// Writes the engine snapshot that lets the next start skip re-deriving the indexes.
-    func saveSnapshot() {
+    /// Writes a snapshot once `snapshot_seconds` have passed since the last one (or the start) and
+    /// articles have been judged since: a second or so at a million articles, once in ten minutes.
+    func snapshotIfDue() {
+        let interval = configuration.snapshotSeconds
+        guard interval > 0, engine.lastArticle > snapshotArticle,
+              ContinuousClock.now - lastSnapshot >= .seconds(interval) else { return }
+        saveSnapshot(stopping: false)
+        // Tried again only after another interval, written or not.
+        lastSnapshot = .now
+    }
+
+    /// Writes the engine snapshot that lets the next start skip re-deriving the indexes: at a clean stop
+    /// (`stopping`), and every `snapshot_seconds` while running (`snapshotIfDue()`), so that a start after
+    /// a crash re-derives only what was judged since.
+    func saveSnapshot(stopping: Bool = true) {
         guard engineIsCommitted, engine.lastArticle > 0 else { return }
         let started = ContinuousClock.now
         var lastReport = started
-        notifier.status("stopping: writing the engine snapshot")
+        if stopping { notifier.status("stopping: writing the engine snapshot") }
         do {
-            try store.saveSnapshot(of: engine) { [notifier] in
-                if ContinuousClock.now - lastReport > .seconds(1) {
-                    lastReport = .now
-                    notifier.extendTimeout(by: .seconds(30))
-                }
+            try store.saveSnapshot(of: engine) { [self] in
+                guard ContinuousClock.now - lastReport > .seconds(1) else { return }
+                lastReport = .now
+                if stopping { notifier.extendTimeout(by: .seconds(30)) } else { status.pingWatchdog() }
             }
+            snapshotArticle = engine.lastArticle
+            lastSnapshot = .now
             logger.info("engine snapshot written: \(DigitGrouping.grouped(engine.indexedArticles)) articles in \(StatusReporter.seconds(ContinuousClock.now - started)) s",
                         metadata: ["articles": "\(engine.indexedArticles)"])
         } catch {

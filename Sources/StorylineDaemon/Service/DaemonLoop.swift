@@ -31,6 +31,9 @@ final class DaemonLoop {
     private var stopping = false
     /// Whether every article the engine has judged is committed: only then may a snapshot be taken.
     var engineIsCommitted = true
+    /// The last article the newest snapshot holds, and when it was written (or the loop started).
+    var snapshotArticle = 0
+    var lastSnapshot = ContinuousClock.now
     /// When to prune what is past retention, and what was pruned since the journal last said.
     private var retention = Retention()
 
@@ -149,6 +152,7 @@ final class DaemonLoop {
             queue.retryUnreadableIfDue()
             retryIfDue()
             pruneIfDue()
+            snapshotIfDue()
             status.pingWatchdog()
             updateStatus()
             writeMetrics()
