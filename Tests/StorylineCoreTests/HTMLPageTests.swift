@@ -231,10 +231,10 @@ import Testing
             """, "harbour.txt")
         #expect(html.title == text.title)
         var engine = try Engine()
-        var tokenizer = Tokenizer()
+        var analyzer = ArticleAnalyzer()
         let arrival = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
-        _ = try engine.judge(Submission(text, sha256: "t", arrival: arrival, tokenizer: &tokenizer))
-        let judgement = try engine.judge(Submission(html, sha256: "h", arrival: arrival, tokenizer: &tokenizer))
+        _ = try engine.judge(Submission(text, sha256: "t", arrival: arrival, analyzer: &analyzer))
+        let judgement = try engine.judge(Submission(html, sha256: "h", arrival: arrival, analyzer: &analyzer))
         guard case .duplicate(of: _, measure: _, similarity: let similarity) = judgement.verdict else {
             Issue.record("expected a duplicate, got \(judgement.verdict)")
             return

@@ -13,8 +13,8 @@ import StorylineCore
 
     private func takeAll(_ queue: inout InboxQueue, in directory: String) -> [String] {
         let arrival = arrival
-        return queue.takeBatch(100) { name, tokenizer in
-            Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
+        return queue.takeBatch(100) { name, analyzer in
+            Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, analyzer: &analyzer)
         }.map(\.name.description)
     }
 
@@ -136,9 +136,9 @@ import StorylineCore
     /// root, whom no mode keeps out, so `denying` stands in for the kernel's EACCES).
     private func takeAll(_ queue: inout InboxQueue, in directory: String, denying denied: Set<String>) -> [String] {
         let arrival = arrival
-        return queue.takeBatch(100) { name, tokenizer in
+        return queue.takeBatch(100) { name, analyzer in
             denied.contains(name.description) ? .denied("it cannot be opened: open(\(name)): Permission denied (errno 13)")
-                : Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, tokenizer: &tokenizer)
+                : Intake.read(name, in: directory, sizeLimit: 1 << 20, arrival: arrival, analyzer: &analyzer)
         }.map(\.name.description)
     }
 

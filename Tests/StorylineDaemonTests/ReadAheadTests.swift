@@ -4,18 +4,18 @@ import StorylineCore
 
 /// The read-ahead that lets a backlog be judged in published order.
 @Suite struct ReadAheadTests {
-    static func read(_ name: FileName, published: String?, tokenizer: inout Tokenizer) -> Intake.Read {
+    static func read(_ name: FileName, published: String?, analyzer: inout ArticleAnalyzer) -> Intake.Read {
         let field = published.map { #","published":"\#($0)""# } ?? ""
         let bytes = Array(#"{"title":"\#(name)","text":"Words about \#(name) for the test.""#.utf8) + Array(field.utf8) + [UInt8(ascii: "}")]
         let file = ArticleFile(name: name.description, bytes: bytes)
         // Arrival after every date used: a date after arrival would not be believed.
         let arrival = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
-        return .article(try! PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer), bytes: bytes.count, version: nil)
+        return .article(try! PreparedArticle(file, arrival: arrival, analyzer: &analyzer), bytes: bytes.count, version: nil)
     }
 
     func read(_ name: FileName, published: String?) -> Intake.Read {
-        var tokenizer = Tokenizer()
-        return Self.read(name, published: published, tokenizer: &tokenizer)
+        var analyzer = ArticleAnalyzer()
+        return Self.read(name, published: published, analyzer: &analyzer)
     }
 
     @Test func aBacklogComesOutInPublishedOrderThenByName() {
@@ -25,8 +25,8 @@ import StorylineCore
         ]
         var pending = Set(dates.keys.map(FileName.init))
         var readAhead = ReadAhead()
-        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in
-            Self.read(name, published: dates[name.description]!, tokenizer: &tokenizer)
+        readAhead.fill(from: &pending, skipping: []) { name, analyzer in
+            Self.read(name, published: dates[name.description]!, analyzer: &analyzer)
         }
         #expect(pending.isEmpty)
         #expect(readAhead.count == 5)
@@ -40,10 +40,10 @@ import StorylineCore
     @Test func aFileReadAgainReplacesItsEarlierRead() {
         var readAhead = ReadAhead()
         var pending: Set<FileName> = [FileName("x.json"), FileName("y.json")]
-        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: "2026-03-02", tokenizer: &tokenizer) }
+        readAhead.fill(from: &pending, skipping: []) { name, analyzer in Self.read(name, published: "2026-03-02", analyzer: &analyzer) }
         // x.json is rewritten with an earlier date: its name is waiting again.
         pending = [FileName("x.json")]
-        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: "2026-03-01", tokenizer: &tokenizer) }
+        readAhead.fill(from: &pending, skipping: []) { name, analyzer in Self.read(name, published: "2026-03-01", analyzer: &analyzer) }
         #expect(readAhead.count == 2)
         #expect(readAhead.takeEarliest(1).map(\.name.description) == ["x.json"])
     }
@@ -51,9 +51,9 @@ import StorylineCore
     @Test func namesThatCannotBeMovedStayWaitingAndUnread() {
         var readAhead = ReadAhead()
         var pending: Set<FileName> = [FileName("stuck.json"), FileName("fine.json")]
-        readAhead.fill(from: &pending, skipping: [FileName("stuck.json")]) { name, tokenizer in
+        readAhead.fill(from: &pending, skipping: [FileName("stuck.json")]) { name, analyzer in
             precondition(name.description != "stuck.json", "a name that cannot be moved is not read")
-            return Self.read(name, published: nil, tokenizer: &tokenizer)
+            return Self.read(name, published: nil, analyzer: &analyzer)
         }
         #expect(readAhead.holds(FileName("fine.json")) && !readAhead.holds(FileName("stuck.json")))
         #expect(pending == [FileName("stuck.json")])
@@ -62,7 +62,7 @@ import StorylineCore
     @Test func aBatchStopsOnceItsFilesHoldTheByteBoundButTakesAtLeastOne() {
         var readAhead = ReadAhead()
         var pending = Set(["a.json", "b.json", "c.json", "d.json"].map(FileName.init))
-        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: nil, tokenizer: &tokenizer) }
+        readAhead.fill(from: &pending, skipping: []) { name, analyzer in Self.read(name, published: nil, analyzer: &analyzer) }
         let size = read(FileName("a.json"), published: nil).bytes
         // Two files reach the bound of 1.5 files' bytes: the batch stops there, under its count of 10.
         #expect(readAhead.takeEarliest(10, bytes: size + size / 2).map(\.name.description) == ["a.json", "b.json"])
@@ -74,7 +74,7 @@ import StorylineCore
     @Test func theMostBytesHeldIsTheBacklogsSizeUntilTakenThenWhatIsLeft() {
         var readAhead = ReadAhead()
         var pending = Set(["a.json", "b.json", "c.json"].map(FileName.init))
-        readAhead.fill(from: &pending, skipping: []) { name, tokenizer in Self.read(name, published: nil, tokenizer: &tokenizer) }
+        readAhead.fill(from: &pending, skipping: []) { name, analyzer in Self.read(name, published: nil, analyzer: &analyzer) }
         let size = read(FileName("a.json"), published: nil).bytes
         _ = readAhead.takeEarliest(2)
         // The three files were held at once, though one is left.
@@ -90,8 +90,8 @@ import StorylineCore
         var readAhead = ReadAhead()
         var pending = Set((0..<20).map { FileName(String(format: "big-%02d.json", $0)) })
         var rounds = 0
-        readAhead.fill(from: &pending, skipping: [], size: { _ in 4 << 20 }, progress: { rounds += 1 }) { name, tokenizer in
-            Self.read(name, published: nil, tokenizer: &tokenizer)
+        readAhead.fill(from: &pending, skipping: [], size: { _ in 4 << 20 }, progress: { rounds += 1 }) { name, analyzer in
+            Self.read(name, published: nil, analyzer: &analyzer)
         }
         // The files read are small, so the read-ahead takes all 20, four to a round.
         #expect(rounds == 5 && readAhead.count == 20)
@@ -102,17 +102,17 @@ import StorylineCore
     @Test func readingOnBothCoresHoldsAndGivesWhatOneReadAfterAnotherDoes() throws {
         let names = (0..<300).map { FileName(String(format: "%03d.json", $0)) }
         let dates = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 % 7 == 0 ? nil : "2026-03-\(10 + $0 % 13)") })
-        @Sendable func readOne(_ name: FileName, _ tokenizer: inout Tokenizer) -> Intake.Read {
-            Self.read(name, published: dates[name]!, tokenizer: &tokenizer)
+        @Sendable func readOne(_ name: FileName, _ analyzer: inout ArticleAnalyzer) -> Intake.Read {
+            Self.read(name, published: dates[name]!, analyzer: &analyzer)
         }
         var sequential: [FileName: Intake.Read] = [:]
-        var tokenizer = Tokenizer()
-        for name in names { sequential[name] = readOne(name, &tokenizer) }
+        var analyzer = ArticleAnalyzer()
+        for name in names { sequential[name] = readOne(name, &analyzer) }
 
         var parallel = ReadAhead()
         var pending = Set(names)
         var rounds = 0
-        parallel.fill(from: &pending, skipping: [], progress: { rounds += 1 }) { name, tokenizer in readOne(name, &tokenizer) }
+        parallel.fill(from: &pending, skipping: [], progress: { rounds += 1 }) { name, analyzer in readOne(name, &analyzer) }
         #expect(rounds == 5 && pending.isEmpty)
         var batches: [[String]] = []
         while !parallel.isEmpty {

@@ -10,7 +10,7 @@ final class ReconcilerFixture {
     let directory: TemporaryDirectory
     let store: StateStore
     var engine: Engine
-    var tokenizer = Tokenizer()
+    var analyzer = ArticleAnalyzer()
     private(set) var seq = 0
 
     var inbox: String { directory.path + "/inbox" }
@@ -36,7 +36,7 @@ final class ReconcilerFixture {
         let now = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
         for (name, text) in files {
             try Data(text.utf8).write(to: URL(fileURLWithPath: inbox + "/" + name))
-            let read = Intake.read(FileName(name), in: inbox, sizeLimit: 1 << 20, arrival: now, tokenizer: &tokenizer)
+            let read = Intake.read(FileName(name), in: inbox, sizeLimit: 1 << 20, arrival: now, analyzer: &analyzer)
             _ = batch.add(read, named: FileName(name), seq: &seq, at: now, engine: &engine)
         }
         try store.commit(batch, judgedAt: now)

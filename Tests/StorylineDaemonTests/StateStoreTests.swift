@@ -10,7 +10,7 @@ final class StateFixture {
     let directory: TemporaryDirectory
     private(set) var store: StateStore
     var engine: Engine
-    var tokenizer = Tokenizer()
+    var analyzer = ArticleAnalyzer()
     private(set) var seq = 0
     /// Each article's text by file name, as it was written to the archive.
     private(set) var texts: [String: String] = [:]
@@ -45,7 +45,7 @@ final class StateFixture {
             let name = "article-\(seq + 1).txt"
             let text = Self.article(seq + 1)
             let file = ArticleFile(name: name, bytes: Array(text.utf8))
-            let prepared = try PreparedArticle(file, arrival: dated, tokenizer: &tokenizer)
+            let prepared = try PreparedArticle(file, arrival: dated, analyzer: &analyzer)
             _ = try batch.judge(prepared, named: FileName(name), seq: &seq, at: judged, engine: &engine)
             texts[name] = text
             if let archive { try Data(text.utf8).write(to: URL(fileURLWithPath: archive + "/" + name)) }
@@ -134,7 +134,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let text = StateFixture.article(1)
         var seq = 0
         for name in ["a.txt", "copy.txt"] {
-            let prepared = try PreparedArticle(ArticleFile(name: name, bytes: Array(text.utf8)), arrival: now, tokenizer: &state.tokenizer)
+            let prepared = try PreparedArticle(ArticleFile(name: name, bytes: Array(text.utf8)), arrival: now, analyzer: &state.analyzer)
             _ = try batch.judge(prepared, named: FileName(name), seq: &seq, at: now, engine: &state.engine)
         }
         try state.store.commit(batch, judgedAt: now)
@@ -180,7 +180,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let file = ArticleFile(name: "new.txt", bytes: Array(StateFixture.article(99).utf8))
         var batch = StateStore.Batch()
         var seq = 5
-        _ = try batch.judge(try PreparedArticle(file, arrival: now, tokenizer: &state.tokenizer), named: FileName("new.txt"),
+        _ = try batch.judge(try PreparedArticle(file, arrival: now, analyzer: &state.analyzer), named: FileName("new.txt"),
                             seq: &seq, at: now, engine: &rebuilt)
         #expect(batch.articles[0].judgement.article == before.article + 1)
         #expect(batch.articles[0].judgement.story == before.story + 1)

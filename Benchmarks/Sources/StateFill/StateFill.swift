@@ -95,7 +95,7 @@ struct StateFill {
             var stream = ArticleStream(
                 seed: options.seed, spacing: options.articles, days: options.days, duplicateShare: options.duplicateShare,
                 startMilliseconds: 1_793_491_200_000)  // 2026-11-01T00:00:00Z
-            var tokenizer = Tokenizer()
+            var analyzer = ArticleAnalyzer()
             var busy = Duration.zero
             while stream.index < options.articles {
                 let begun = clock.now
@@ -104,7 +104,7 @@ struct StateFill {
                 let chunk = (0..<min(200, options.articles - stream.index)).map { _ in
                     let file = stream.next()
                     do {
-                        let prepared = try PreparedArticle(ArticleFile(name: file.name, bytes: file.bytes), arrival: arrival, tokenizer: &tokenizer)
+                        let prepared = try PreparedArticle(ArticleFile(name: file.name, bytes: file.bytes), arrival: arrival, analyzer: &analyzer)
                         return Generated(prepared: prepared, name: FileName(file.name), bytes: file.bytes.count, kind: file.kind)
                     } catch {
                         stop(Failure(description: "the generated file \(file.name) was rejected: \(error)"))

@@ -60,6 +60,8 @@ public struct Submission: Sendable {
     /// Whether the title is a headline the producer gave, not the text's first line: it may then name
     /// the story (`StorySummary.label`).
     public var titleIsHeadline = false
+    /// What its words come to, made ahead of judgement (`ArticleAnalyzer`); nil: the engine makes it.
+    public var analysis: ArticleAnalysis?
 
     public init(title: TokenizedText, body: TokenizedText, sha256: String, time: Timestamp) {
         self.title = title
@@ -111,14 +113,13 @@ public struct Engine: Sendable {
     }
 
     public let configuration: EngineConfiguration
-    private let shingler: Shingler
-    private let minHasher: MinHasher
+    /// Analyses the articles that come without an analysis, or with one a learned furniture line spoils.
+    private var analyzer: ArticleAnalyzer
     private var lsh: LSHIndex
     private var containment: ContainmentIndex
     private var boilerplate: Boilerplate
     private var frequencies = DocumentFrequencies()
     private var stories = StoryIndex()
-    private var stems = StemCache()
     private var articles: [UInt32: ArticleRecord] = [:]
     private var articlesBySHA: [String: UInt32] = [:]
     private var articlesByDay: [Int64: [UInt32]] = [:]
@@ -134,8 +135,7 @@ public struct Engine: Sendable {
     public init(configuration: EngineConfiguration = EngineConfiguration()) throws(ConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
-        shingler = Shingler(size: configuration.shingleSize)
-        minHasher = MinHasher(slots: configuration.signatureSlots)
+        analyzer = ArticleAnalyzer(configuration: configuration)
         lsh = LSHIndex(bands: configuration.bands, rows: configuration.rows)
         containment = ContainmentIndex(sampling: configuration.containmentSampling)
         boilerplate = Boilerplate(learnAfterStories: configuration.boilerplateStories)
@@ -173,13 +173,12 @@ public struct Engine: Sendable {
 
     /// The shingles and signature of a list of words.
     public func fingerprint(of tokens: [Token]) -> (fingerprint: Fingerprint, signature: Signature) {
-        let fingerprint = shingler.fingerprint(of: tokens)
-        return (fingerprint, minHasher.signature(of: fingerprint.sequence))
+        analyzer.fingerprint(of: tokens)
     }
 
     /// The unit term vector of an article, weighted by what the stream has taught so far.
     public mutating func termVector(title: TokenizedText, body: TokenizedText, ranges: [Range<Int>]) -> (TermBag, TermVector) {
-        let bag = TermBag(title: title, body: body, bodyRanges: ranges, stems: &stems)
+        let bag = TermBag(title: title, body: body, bodyRanges: ranges, stems: &analyzer.stems)
         return (bag, TermVector(bag, frequencies: frequencies))
     }
 
@@ -243,21 +242,20 @@ public struct Engine: Sendable {
     }
 
     private mutating func process(_ submission: Submission, recorded: Judgement?) throws(ArticleRejection) -> Judgement {
-        let (tokens, ranges) = try judgedWords(title: submission.title, body: submission.body)
+        let analysis = try analysis(of: submission)
         if recorded == nil, let arrival = submission.arrival { lastArrival = arrival }
         let number = UInt32(truncatingIfNeeded: recorded?.article ?? nextArticle)
         nextArticle = max(nextArticle, Int(number) + 1)
-        let (fingerprint, signature) = fingerprint(of: tokens)
         var record = ArticleRecord(
-            story: 0, time: submission.time, fingerprint: CompactFingerprint(fingerprint), bandKeys: lsh.bandKeys(signature),
-            sample: containment.sample(of: fingerprint.set), postingKeys: [], sha256: submission.sha256, root: number)
+            story: 0, time: submission.time, fingerprint: analysis.fingerprint, bandKeys: analysis.bandKeys,
+            sample: analysis.sample, postingKeys: [], sha256: submission.sha256, root: number)
 
         var judgement: Judgement
         let duplicate: (UInt32, DuplicateMeasure, Double)?
         var unread: [String] = []
         switch recorded?.verdict {
         case nil:
-            duplicate = nearestDuplicate(sha256: submission.sha256, record: record, unread: &unread)
+            duplicate = nearestDuplicate(sha256: submission.sha256, record: record, shingles: analysis.shingles, unread: &unread)
         case let .duplicate(original, measure, similarity)?:
             duplicate = (UInt32(truncatingIfNeeded: original), measure, similarity)
         default:
@@ -269,11 +267,11 @@ public struct Engine: Sendable {
             stories.addDuplicate(to: record.story, at: submission.time, root: Int(record.root), title: submission.title.source,
                                  decay: decay)
             judgement = Judgement(
-                article: Int(number), story: record.story, words: tokens.count,
+                article: Int(number), story: record.story, words: analysis.words,
                 verdict: .duplicate(of: Int(original), measure: measure, similarity: similarity))
             judgement.root = Int(record.root)
         } else {
-            let bag = TermBag(title: submission.title, body: submission.body, bodyRanges: ranges, stems: &stems)
+            let bag = analysis.bag
             let vector = TermVector(bag, frequencies: frequencies)
             if let recorded {
                 record.story = recorded.story
@@ -295,9 +293,9 @@ public struct Engine: Sendable {
                 learn(bag, joining: match.story)
                 stories.add(vector, to: match.story, at: submission.time, title: submission.title.source,
                             titleIsHeadline: submission.titleIsHeadline, decay: decay)
-                let terms = bag.spellings(of: Array(match.sharedTerms.prefix(5)), stems: &stems).compactMap { $0 }
+                let terms = bag.spellings(of: Array(match.sharedTerms.prefix(5)), stems: &analyzer.stems).compactMap { $0 }
                 judgement = Judgement(
-                    article: Int(number), story: match.story, words: tokens.count,
+                    article: Int(number), story: match.story, words: analysis.words,
                     verdict: .extended(similarity: match.similarity, terms: Array(terms), gapHours: Int((match.gapDays * 24).rounded())))
             } else {
                 record.story = nextStory
@@ -305,7 +303,7 @@ public struct Engine: Sendable {
                 learn(bag, joining: nil)
                 stories.start(record.story, vector: vector, at: submission.time, article: Int(number),
                               title: submission.title.source, titleIsHeadline: submission.titleIsHeadline, decay: decay)
-                judgement = Judgement(article: Int(number), story: record.story, words: tokens.count, verdict: .started)
+                judgement = Judgement(article: Int(number), story: record.story, words: analysis.words, verdict: .started)
             }
             record.postingKeys = StoryIndex.postingKeys(of: vector)
             boilerplate.observe(submission.body, story: record.story)
@@ -317,6 +315,18 @@ public struct Engine: Sendable {
         // backfill of older coverage does not close each story of the backfill as soon as it starts.
         judgement.closedStories = stories.closeStories(asOf: submission.time, decay: decay)
         return judgement
+    }
+
+    /// What `submission` is judged on: the analysis it came with, unless it was made under another
+    /// configuration or a line of the body it kept is furniture the stream has taught since; else its
+    /// words as they are judged now (`judgedWords(title:body:)`).
+    private mutating func analysis(of submission: Submission) throws(ArticleRejection) -> ArticleAnalysis {
+        if let given = submission.analysis, given.shape == analyzer.shape,
+           !boilerplate.holdsLearnedFurniture(submission.body, among: given.contentRanges) {
+            return given
+        }
+        let (tokens, ranges) = try judgedWords(title: submission.title, body: submission.body)
+        return analyzer.analyze(title: submission.title, body: submission.body, tokens: tokens, ranges: ranges)
     }
 
     /// How stories fade and close.
@@ -353,14 +363,13 @@ public struct Engine: Sendable {
 
     /// The best near-duplicate among the candidates; `unread` gets those whose shingles cannot be read.
     private func nearestDuplicate(
-        sha256: String, record: ArticleRecord, unread: inout [String]
+        sha256: String, record: ArticleRecord, shingles: ShingleSet, unread: inout [String]
     ) -> (UInt32, DuplicateMeasure, Double)? {
         if let original = articlesBySHA[sha256] { return (original, .exact, 1) }
         var candidates = lsh.candidates(for: record.bandKeys)
         candidates.formUnion(containment.candidates(for: record.sample))
         guard !candidates.isEmpty else { return nil }
         let fingerprint = record.fingerprint!.fingerprint
-        let shingles = fingerprint.set
         var best: (UInt32, DuplicateMeasure, Double)?
         for candidate in candidates.sorted() {
             guard let other = self.fingerprint(of: candidate, unread: &unread),
@@ -441,13 +450,14 @@ extension Submission {
         return published
     }
 
-    /// Folds a parsed article's title and body; its time is `judgedTime(published:arrival:)`.
-    public init(_ article: ParsedArticle, sha256: String, arrival: Timestamp, tokenizer: inout Tokenizer) {
+    /// Folds and analyses a parsed article's title and body; its time is `judgedTime(published:arrival:)`.
+    public init(_ article: ParsedArticle, sha256: String, arrival: Timestamp, analyzer: inout ArticleAnalyzer) {
         self.init(
-            title: tokenizer.tokenize(article.title), body: tokenizer.tokenize(article.body),
+            title: analyzer.tokenizer.tokenize(article.title), body: analyzer.tokenizer.tokenize(article.body),
             sha256: sha256, time: Self.judgedTime(published: article.publishedTime, arrival: arrival))
         self.arrival = arrival
         titleIsHeadline = article.titleIsHeadline
+        analysis = analyzer.analyze(title: title, body: body)
     }
 }
 

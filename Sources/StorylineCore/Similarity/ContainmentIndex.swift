@@ -19,7 +19,12 @@ public struct ContainmentIndex: Sendable {
 
     /// The sampled shingles of a set.
     public func sample(of shingles: ShingleSet) -> [UInt32] {
-        shingles.hashes.lazy.filter { Hashing.mix($0 ^ 0x5bd1_e995_5bd1_e995) % self.sampling == 0 }.map(Hashing.fold)
+        Self.sample(of: shingles, sampling: sampling)
+    }
+
+    /// The sampled shingles of a set, one in `sampling` (no index needed).
+    static func sample(of shingles: ShingleSet, sampling: UInt64) -> [UInt32] {
+        shingles.hashes.lazy.filter { Hashing.mix($0 ^ 0x5bd1_e995_5bd1_e995) % sampling == 0 }.map(Hashing.fold)
     }
 
     public mutating func insert(_ article: UInt32, sample: [UInt32]) {

@@ -20,6 +20,11 @@ public struct LSHIndex: Sendable {
     /// The key of band `band` of `signature`.
     @inline(__always)
     func bandKey(_ signature: Signature, band: Int) -> UInt32 {
+        Self.bandKey(signature, band: band, rows: rows)
+    }
+
+    @inline(__always)
+    static func bandKey(_ signature: Signature, band: Int, rows: Int) -> UInt32 {
         var hash = Hashing.mix(UInt64(band) &+ 1)
         let first = band * rows
         for slot in first..<first + rows { hash = Hashing.combine(hash, UInt64(signature.values[slot])) }
@@ -28,7 +33,12 @@ public struct LSHIndex: Sendable {
 
     /// The key of every band of `signature`: what an article is filed under, and removed by.
     public func bandKeys(_ signature: Signature) -> [UInt32] {
-        (0..<bands).map { bandKey(signature, band: $0) }
+        Self.bandKeys(signature, bands: bands, rows: rows)
+    }
+
+    /// The band keys of `signature` in an index of that shape (no index needed).
+    static func bandKeys(_ signature: Signature, bands: Int, rows: Int) -> [UInt32] {
+        (0..<bands).map { bandKey(signature, band: $0, rows: rows) }
     }
 
     /// Files `article` under every band key.

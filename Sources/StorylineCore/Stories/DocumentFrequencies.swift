@@ -43,9 +43,10 @@ public struct DocumentFrequencies: Sendable {
     /// articles; high for terms rare in both, low for common ones.
     public func idf(_ term: UInt64) -> Float {
         let held = counts[term] ?? 0
-        let overStories = log((Double(stories) + priorDocuments + 1) / (Double(held >> 32) + 1))
-        let overArticles = log((Double(articles) + priorDocuments + 1) / (Double(held & 0xffff_ffff) + 1))
-        return Float(min(overStories, overArticles))
+        let overStories = (Double(stories) + priorDocuments + 1) / (Double(held >> 32) + 1)
+        let overArticles = (Double(articles) + priorDocuments + 1) / (Double(held & 0xffff_ffff) + 1)
+        // The lesser of the two logarithms is the logarithm of the lesser ratio: one `log`, not two.
+        return Float(log(min(overStories, overArticles)))
     }
 }
 
@@ -57,7 +58,7 @@ public struct TermVector: Sendable {
     static let maximumTerms = 100
 
     public init(_ bag: TermBag, frequencies: DocumentFrequencies) {
-        var weighted = bag.counts.entries.map { term, count in (term: term, weight: (1 + log(count)) * frequencies.idf(term)) }
+        var weighted = bag.counts.map { term, count in (term: term, weight: Self.termFrequency(count) * frequencies.idf(term)) }
         // The heaviest first, ties by term: a strict order, so the terms kept are the same in every run.
         let heavier = { (a: (term: UInt64, weight: Float), b: (term: UInt64, weight: Float)) in
             a.weight > b.weight || (a.weight == b.weight && a.term < b.term)
@@ -70,6 +71,15 @@ public struct TermVector: Sendable {
         let norm = weighted.reduce(Float(0)) { $0 + $1.weight * $1.weight }.squareRoot()
         terms = norm > 0 ? weighted.map { ($0.term, $0.weight / norm) } : []
     }
+
+    /// 1 + ln `count`: a count is a whole number (a title word counts `TermBag.titleWeight` times, a
+    /// body word once), so the common ones come from a table rather than a `log` per term.
+    static func termFrequency(_ count: Float) -> Float {
+        let whole = Int(exactly: count) ?? 0
+        return whole > 0 && whole < termFrequencies.count ? termFrequencies[whole] : 1 + log(count)
+    }
+
+    private static let termFrequencies: [Float] = (0..<256).map { 1 + log(Float($0)) }
 
     /// Cosine similarity with another unit vector.
     public func cosine(with other: TermVector) -> Double {

@@ -68,7 +68,6 @@ struct HashMap<Value: Sendable>: Sendable {
         return result
     }
 
-    var keysInSlotOrder: [UInt64] { (zeroValue == nil ? [] : [0]) + keys.filter { $0 != 0 } }
 
     /// The entries that satisfy `isIncluded`, in a new map.
     func filter(_ isIncluded: (UInt64, Value) -> Bool) -> HashMap {

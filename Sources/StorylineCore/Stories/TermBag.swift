@@ -7,7 +7,9 @@
 /// "Congress rejects veto"), so in a text of fewer than `minimumWordsForPairs` distinct words the
 /// pairs would only dilute the words it does share.
 public struct TermBag: Sendable {
-    private(set) var counts: HashMap<Float>
+    /// Each distinct term with its count, in the order of the table that counted them (so the same in
+    /// every run); kept as a list, a fifth of the table's size, since a prepared article may wait a while.
+    private(set) var counts: [(term: UInt64, count: Float)]
     private let title: TokenizedText
     private let body: TokenizedText
     private let bodyRanges: [Range<Int>]
@@ -47,11 +49,11 @@ public struct TermBag: Sendable {
         if hasPairs {
             for (term, weight) in pairs { counts[term, default: 0] += weight }
         }
-        self.counts = counts
+        self.counts = counts.entries.map { (term: $0.key, count: $0.value) }
     }
 
     /// Every distinct term, once.
-    public var terms: [UInt64] { counts.keysInSlotOrder }
+    public var terms: [UInt64] { counts.map(\.term) }
 
     /// Calls `body` with every term of `text`, the index of its (first) word, and whether it is a pair.
     private static func forEachTerm(

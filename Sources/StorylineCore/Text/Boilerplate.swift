@@ -91,7 +91,11 @@ public struct Boilerplate: Sendable {
 
     /// The hash of a line of words; lines too long to be furniture have none.
     static func lineHash(of text: TokenizedText, line: Int) -> UInt64? {
-        let range = text.tokenRange(ofLine: line)
+        lineHash(of: text, range: text.tokenRange(ofLine: line))
+    }
+
+    /// The hash of the line of words at `range`, nil when it is too long to be furniture.
+    static func lineHash(of text: TokenizedText, range: Range<Int>) -> UInt64? {
         guard range.count <= maximumLineWords else { return nil }
         var hash = UInt64(range.count)
         for index in range { hash = Hashing.combine(hash, text.tokens[index].hash) }
@@ -115,6 +119,15 @@ public struct Boilerplate: Sendable {
     public func contentRanges(of text: TokenizedText) -> [Range<Int>] {
         text.lineStarts.indices.compactMap { line in
             isFurniture(text, line: line) ? nil : text.tokenRange(ofLine: line)
+        }
+    }
+
+    /// Whether one of the lines of `text` at `ranges` is furniture the stream has taught.
+    func holdsLearnedFurniture(_ text: TokenizedText, among ranges: [Range<Int>]) -> Bool {
+        guard !lines.isEmpty else { return false }
+        return ranges.contains { range in
+            guard let hash = Self.lineHash(of: text, range: range), let record = lines[hash] else { return false }
+            return record.stories >= learnAfterStories
         }
     }
 

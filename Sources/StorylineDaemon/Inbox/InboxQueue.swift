@@ -28,7 +28,7 @@ struct InboxQueue {
     private let logger: Logger
     private var watcher: InboxWatcher?
     private var pending: Set<FileName> = []
-    private var readAhead = ReadAhead()
+    private var readAhead: ReadAhead
     private var unmovable: Set<FileName> = []
     /// Files that could not be read for want of permission, warned about once each.
     private var denied: Set<FileName> = []
@@ -40,9 +40,11 @@ struct InboxQueue {
     /// change of a group's members, or of an ACL default, sends no event for the file).
     static let deniedRetryInterval: Duration = .seconds(60)
 
-    init(directory: String, logger: Logger) {
+    /// - Parameter analyzer: analyses the files read ahead (`ArticleAnalyzer`), under the engine's configuration.
+    init(directory: String, logger: Logger, analyzer: ArticleAnalyzer = ArticleAnalyzer()) {
         self.directory = directory
         self.logger = logger
+        readAhead = ReadAhead(analyzer: analyzer)
     }
 
     /// The descriptor the loop waits on for arrivals; nil while the inbox is gone.
@@ -164,7 +166,7 @@ struct InboxQueue {
     /// left in the inbox, with a warning the first time.
     mutating func takeBatch(
         _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, progress: () -> Void = {},
-        read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
+        read: @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
     ) -> [(name: FileName, read: Intake.Read)] {
         let retried = pending.intersection(denied)
         let directory = directory

@@ -2,8 +2,8 @@ import Dispatch
 import StorylineCore
 
 /// Reads and prepares files on both cores: what a file needs before judgement (read, parse, fold) needs
-/// nothing but the file, so a round of names is shared out between `workers` threads, each with a
-/// tokenizer of its own, and the results come back in the names' order. The same names give the same
+/// nothing but the file, so a round of names is shared out between `workers` threads, each with an
+/// analyzer of its own (`ArticleAnalyzer`: it folds the text and makes the article's analysis), and the results come back in the names' order. The same names give the same
 /// reads however the threads run, so what is judged, and in what order, does not depend on them.
 enum ParallelReads {
     /// Threads reading at once: the machines Storyline runs on have two cores, and the loop waits while
@@ -15,21 +15,26 @@ enum ParallelReads {
     static let roundSize = 64
 
     /// The read of each of `names`, in order.
-    static func read(_ names: [FileName], with read: @Sendable (FileName, inout Tokenizer) -> Intake.Read) -> [Intake.Read] {
-        guard names.count > 1 else {
-            var tokenizer = Tokenizer()
-            return names.map { read($0, &tokenizer) }
-        }
+    ///
+    /// - Parameter analyzers: one for each of `workers`, which reading updates.
+    static func read(
+        _ names: [FileName], analyzers: inout [ArticleAnalyzer], with read: @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
+    ) -> [Intake.Read] {
+        precondition(analyzers.count >= workers, "one analyzer a thread")
+        guard names.count > 1 else { return names.map { read($0, &analyzers[0]) } }
         let results = UnsafeMutableBufferPointer<Intake.Read>.allocate(capacity: names.count)
         defer { results.deallocate() }
         // Each index is written by one thread only (worker w takes w, w + workers, …), and read after all
         // of them have finished.
         nonisolated(unsafe) let output = results
         let threads = min(workers, names.count)
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            var tokenizer = Tokenizer()
-            for index in stride(from: worker, to: names.count, by: threads) {
-                (output.baseAddress! + index).initialize(to: read(names[index], &tokenizer))
+        analyzers.withUnsafeMutableBufferPointer { analyzers in
+            // Worker w alone uses analyzer w.
+            nonisolated(unsafe) let analyzers = analyzers
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                for index in stride(from: worker, to: names.count, by: threads) {
+                    (output.baseAddress! + index).initialize(to: read(names[index], &analyzers[worker]))
+                }
             }
         }
         let reads = Array(results)

@@ -14,6 +14,13 @@ struct ReadAhead {
     static let maximumBytes = 16 << 20
 
     private var reads: [FileName: Intake.Read] = [:]
+    /// One for each thread that reads (`ParallelReads`), kept from round to round for their buffers
+    /// and stems.
+    private var analyzers: [ArticleAnalyzer]
+
+    init(analyzer: ArticleAnalyzer = ArticleAnalyzer()) {
+        analyzers = Array(repeating: analyzer, count: ParallelReads.workers)
+    }
     private var bytes = 0
     /// The most file bytes held at once since `takeMostBytesHeld()` was last called: how large the
     /// backlog was.
@@ -42,7 +49,7 @@ struct ReadAhead {
     @discardableResult
     mutating func fill(
         from pending: inout Set<FileName>, skipping: Set<FileName>, size: (FileName) -> Int = { _ in 0 },
-        progress: () -> Void = {}, read: @Sendable (FileName, inout Tokenizer) -> Intake.Read
+        progress: () -> Void = {}, read: @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
     ) -> [(name: FileName, reason: String)] {
         guard !pending.isEmpty, !isFull else { return [] }
         var denied: [(name: FileName, reason: String)] = []
@@ -57,7 +64,7 @@ struct ReadAhead {
                 expected += size(round.last!)
                 if reads.count + round.count >= Self.maximumFiles || expected >= Self.maximumBytes { break }
             }
-            for (name, value) in zip(round, ParallelReads.read(round, with: read)) {
+            for (name, value) in zip(round, ParallelReads.read(round, analyzers: &analyzers, with: read)) {
                 guard !isFull else { break }
                 pending.remove(name)
                 remove(name)

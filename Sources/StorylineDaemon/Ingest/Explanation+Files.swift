@@ -7,11 +7,11 @@ extension Explanation {
     /// - Throws: `ExplanationError` naming the file that is not an article and why.
     public init(files earlier: String, _ later: String, settings: DaemonConfiguration,
                 learned: DocumentFrequencies? = nil) throws(ExplanationError) {
-        var tokenizer = Tokenizer()
+        var analyzer = ArticleAnalyzer(configuration: settings.engine)
         func load(_ path: String) throws(ExplanationError) -> (name: String, article: ParsedArticle, sha256: String) {
             // Read as the daemon and `ingest` read a file; the arrival time plays no part in the comparison.
             switch Intake.read(path: path, sizeLimit: settings.maxFileBytes, arrival: Timestamp(millisecondsSinceEpoch: 0),
-                               tokenizer: &tokenizer) {
+                               analyzer: &analyzer) {
             case let .article(prepared, _, _):
                 return (path, prepared.article, prepared.submission.sha256)
             case let .rejected(error, _):

@@ -11,7 +11,7 @@ public struct Ingestor {
     }
 
     private var engine: Engine
-    private var tokenizer = Tokenizer()
+    private var analyzer: ArticleAnalyzer
     private let sizeLimit: Int
     private let clock: @Sendable () -> Timestamp
     private var seq = 0
@@ -22,6 +22,7 @@ public struct Ingestor {
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now
     ) throws(ConfigurationError) {
         engine = try Engine(configuration: configuration)
+        analyzer = ArticleAnalyzer(configuration: configuration)
         self.sizeLimit = sizeLimit
         self.clock = clock
     }
@@ -35,7 +36,7 @@ public struct Ingestor {
         func read(_ path: String) -> (name: FileName, arrival: Timestamp, read: Intake.Read) {
             let arrival = clock()
             let name = FileName(path.split(separator: "/").last.map(String.init) ?? path)
-            return (name, arrival, Intake.read(path: path, sizeLimit: sizeLimit, arrival: arrival, tokenizer: &tokenizer))
+            return (name, arrival, Intake.read(path: path, sizeLimit: sizeLimit, arrival: arrival, analyzer: &analyzer))
         }
         func judge(_ file: (name: FileName, arrival: Timestamp, read: Intake.Read)) throws(SystemCallError) {
             var batch = StateStore.Batch()

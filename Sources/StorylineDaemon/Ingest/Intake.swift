@@ -3,7 +3,7 @@ import StorylineCore
 /// File -> article -> judgement or rejection: the one way a file meets the engine, for `storyline run`,
 /// `ingest` and `explain` alike.
 ///
-/// `read` does what needs only the file (read, parse, fold; see `PreparedArticle`), so a daemon can do
+/// `read` does what needs only the file (read, parse, fold, analyse; see `PreparedArticle`), so a daemon can do
 /// it ahead of judging; `StateStore.Batch.add(_:named:seq:at:engine:)` then judges what was read, in
 /// order, into the batch the state commits.
 public enum Intake {
@@ -42,7 +42,7 @@ public enum Intake {
     ///   - arrival: when it was read: its time when it gives no believed publication time.
     ///   - names: where a JSON file's fields are, beyond the common names (the `fields:` setting).
     static func read(
-        _ name: FileName, in directory: String, sizeLimit: Int, arrival: Timestamp, tokenizer: inout Tokenizer,
+        _ name: FileName, in directory: String, sizeLimit: Int, arrival: Timestamp, analyzer: inout ArticleAnalyzer,
         names: FieldNames = FieldNames()
     ) -> Read {
         let file: ArticleFile
@@ -57,23 +57,23 @@ public enum Intake {
                 return .denied(reason)
             }
         }
-        return prepare(file, arrival: arrival, tokenizer: &tokenizer, names: names)
+        return prepare(file, arrival: arrival, analyzer: &analyzer, names: names)
     }
 
     /// Reads and prepares the file at `path` (`ingest` and `explain`).
-    public static func read(path: String, sizeLimit: Int, arrival: Timestamp, tokenizer: inout Tokenizer) -> Read {
+    public static func read(path: String, sizeLimit: Int, arrival: Timestamp, analyzer: inout ArticleAnalyzer) -> Read {
         do throws(ArticleRejection) {
-            return prepare(try ArticleFile.read(path: path, sizeLimit: sizeLimit), arrival: arrival, tokenizer: &tokenizer)
+            return prepare(try ArticleFile.read(path: path, sizeLimit: sizeLimit), arrival: arrival, analyzer: &analyzer)
         } catch {
             return .rejected(error, version: nil)
         }
     }
 
     private static func prepare(
-        _ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer, names: FieldNames = FieldNames()
+        _ file: ArticleFile, arrival: Timestamp, analyzer: inout ArticleAnalyzer, names: FieldNames = FieldNames()
     ) -> Read {
         do throws(ArticleRejection) {
-            return .article(try PreparedArticle(file, arrival: arrival, tokenizer: &tokenizer, names: names), bytes: file.bytes.count,
+            return .article(try PreparedArticle(file, arrival: arrival, analyzer: &analyzer, names: names), bytes: file.bytes.count,
                             version: file.version)
         } catch {
             return .rejected(error, version: file.version)

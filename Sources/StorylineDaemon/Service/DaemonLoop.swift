@@ -85,7 +85,7 @@ final class DaemonLoop {
         reconciler = Reconciler(
             store: opened.store, timeline: opened.timeline,
             paths: .init(timeline: configuration.timeline, state: configuration.state, inbox: configuration.inbox), logger: logger)
-        queue = InboxQueue(directory: configuration.inbox, logger: logger)
+        queue = InboxQueue(directory: configuration.inbox, logger: logger, analyzer: ArticleAnalyzer(configuration: configuration.engine))
         engine = try Engine(configuration: configuration.engine)
         status = StatusReporter(notifier: notifier)
     }
@@ -288,8 +288,8 @@ final class DaemonLoop {
         let now = SystemClock.now()
         let (inbox, sizeLimit, names) = (configuration.inbox, configuration.maxFileBytes, configuration.fields)
         // Reading and preparing 16 MiB of files takes seconds: the watchdog hears from each round.
-        let taken = queue.takeBatch(configuration.batchSize, progress: { status.pingWatchdog() }) { name, tokenizer in
-            Intake.read(name, in: inbox, sizeLimit: sizeLimit, arrival: now, tokenizer: &tokenizer, names: names)
+        let taken = queue.takeBatch(configuration.batchSize, progress: { status.pingWatchdog() }) { name, analyzer in
+            Intake.read(name, in: inbox, sizeLimit: sizeLimit, arrival: now, analyzer: &analyzer, names: names)
         }
         let judging = ContinuousClock.now
         var batch = StateStore.Batch()

@@ -1,6 +1,7 @@
 import StorylineCore
 
-/// An article file made ready for judgement: parsed, and its title and body folded.
+/// An article file made ready for judgement: parsed, its title and body folded, and analysed
+/// (`ArticleAnalysis`).
 ///
 /// Preparing needs nothing but the file, so it can happen apart from judging (the benchmarks'
 /// `state-fill` prepares on one thread while it judges on another); judging must follow file order.
@@ -10,13 +11,13 @@ public struct PreparedArticle: Sendable {
 
     /// - Parameters:
     ///   - arrival: when the file was read: the article's time when the file gives no publication time.
-    ///   - tokenizer: folds the title and body (its buffers are reused from file to file).
+    ///   - analyzer: folds and analyses the title and body (its buffers are reused from file to file).
     ///   - names: where a JSON file's fields are, beyond the common names (the `fields:` setting).
     /// - Throws: `ArticleRejection` when the file is not an article.
-    public init(_ file: ArticleFile, arrival: Timestamp, tokenizer: inout Tokenizer, names: FieldNames = FieldNames())
+    public init(_ file: ArticleFile, arrival: Timestamp, analyzer: inout ArticleAnalyzer, names: FieldNames = FieldNames())
         throws(ArticleRejection) {
         article = try ArticleParser.parse(file.bytes, fileName: file.name, names: names)
-        submission = Submission(article, sha256: file.sha256, arrival: arrival, tokenizer: &tokenizer)
+        submission = Submission(article, sha256: file.sha256, arrival: arrival, analyzer: &analyzer)
     }
 
     /// Whether the file's publication time lies too far past its arrival to be believed
