@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import StorylineCore
 @testable import StorylineDaemon
@@ -131,6 +132,41 @@ import StorylineCore
         let order = names.sorted { PublishedOrder.precedes(sequential[$0]!.published, $0, sequential[$1]!.published, $1) }
         #expect(batches.flatMap { $0 } == order.map(\.description))
     }
+
+    /// The next batch's names are read while this one is judged: the fill that follows takes those
+    /// reads instead of reading again, except for a name queued again meanwhile, which it reads anew.
+    @Test func readsMadeEarlyAreTakenUnlessTheNameWasQueuedAgain() {
+        let counter = ReadCounter()
+        @Sendable func readOne(_ name: FileName, _ analyzer: inout ArticleAnalyzer) -> Intake.Read {
+            counter.count(name)
+            return Self.read(name, published: counter.reads(of: name) == 1 ? "2026-03-05" : "2026-03-01", analyzer: &analyzer)
+        }
+        var readAhead = ReadAhead()
+        var pending: Set<FileName> = [FileName("a.json")]
+        readAhead.fill(from: &pending, skipping: [], read: readOne)
+        _ = readAhead.takeEarliest(1)
+        pending = [FileName("b.json"), FileName("c.json"), FileName("d.json")]
+        readAhead.startReadingNext(from: pending, skipping: [FileName("d.json")], size: { _ in 100 }, read: readOne)
+        readAhead.finishReadingEarly()
+        #expect(counter.reads(of: FileName("b.json")) == 1 && counter.reads(of: FileName("c.json")) == 1)
+        #expect(counter.reads(of: FileName("d.json")) == 0)
+        // c.json was written again after its early read.
+        readAhead.forgetEarlyRead(of: FileName("c.json"))
+        readAhead.fill(from: &pending, skipping: [FileName("d.json")], read: readOne)
+        #expect(counter.reads(of: FileName("b.json")) == 1 && counter.reads(of: FileName("c.json")) == 2)
+        // The new read of c.json (dated earlier) is the one held.
+        #expect(readAhead.takeEarliest(2).map(\.name.description) == ["c.json", "b.json"])
+        #expect(pending == [FileName("d.json")])
+    }
+}
+
+/// Counts the reads of each name, from any thread.
+final class ReadCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [FileName: Int] = [:]
+
+    func count(_ name: FileName) { lock.withLock { counts[name, default: 0] += 1 } }
+    func reads(of name: FileName) -> Int { lock.withLock { counts[name] ?? 0 } }
 }
 
 /// The names files get in archive/ and rejected/.

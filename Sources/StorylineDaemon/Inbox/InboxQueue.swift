@@ -115,7 +115,10 @@ struct InboxQueue {
                     settling[name] = now + settle
                 }
             case let .attributesChanged(name):
-                if denied.contains(name) { pending.insert(name) }
+                if denied.contains(name) {
+                    pending.insert(name)
+                    readAhead.forgetEarlyRead(of: name)
+                }
             case let .left(name):
                 // Gone before it settled: nothing to read under that name (a file judged, whose move
                 // out of the inbox this is, is no longer settling either).
@@ -141,7 +144,9 @@ struct InboxQueue {
 
     /// Queues a name found in the inbox, unless it is a write in progress (it comes back renamed).
     private mutating func add(_ name: FileName) {
-        if !InboxNames.isInProgress(name.bytes) { pending.insert(name) }
+        guard !InboxNames.isInProgress(name.bytes) else { return }
+        pending.insert(name)
+        readAhead.forgetEarlyRead(of: name)
     }
 
     /// Watches the inbox again once it is back, and queues what it holds.
@@ -166,7 +171,7 @@ struct InboxQueue {
     /// left in the inbox, with a warning the first time.
     mutating func takeBatch(
         _ count: Int, bytes: Int = ReadAhead.maximumBatchBytes, progress: () -> Void = {},
-        read: @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
+        read: @escaping @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
     ) -> [(name: FileName, read: Intake.Read)] {
         let retried = pending.intersection(denied)
         let directory = directory
@@ -185,7 +190,16 @@ struct InboxQueue {
             denied.remove(name)
             logger.notice("\(name) can be read now", metadata: ["article.file": "\(name)"])
         }
-        return readAhead.takeEarliest(count, bytes: bytes)
+        let batch = readAhead.takeEarliest(count, bytes: bytes)
+        // The names the next batch reads first are read on the other core while this one is judged.
+        readAhead.startReadingNext(from: pending, skipping: unmovable, size: size, read: read)
+        return batch
+    }
+
+    /// Waits for the reads the last `takeBatch` started for the next (`ReadAhead.startReadingNext`),
+    /// calling `progress` while it waits: called once the batch is judged, before arrivals are taken.
+    mutating func finishReadingAhead(progress: () -> Void) {
+        readAhead.finishReadingEarly(progress: progress)
     }
 
     /// Queues the files that could not be read to be tried again, once `deniedRetryInterval` has
@@ -193,13 +207,17 @@ struct InboxQueue {
     mutating func retryUnreadableIfDue() {
         guard !denied.isEmpty, ContinuousClock.now >= deniedRetryAt else { return }
         deniedRetryAt = .now + Self.deniedRetryInterval
+        for name in denied { readAhead.forgetEarlyRead(of: name) }
         pending.formUnion(denied)
     }
 
     /// Puts names back to be read again (their batch was not committed, or the file at a judged name
     /// is another one now).
     mutating func requeue<Names: Sequence<FileName>>(_ names: Names) {
-        pending.formUnion(names)
+        for name in names {
+            pending.insert(name)
+            readAhead.forgetEarlyRead(of: name)
+        }
     }
 
     /// Forgets a name whose file is judged: a read of it waiting is stale.

@@ -1,3 +1,4 @@
+import Dispatch
 import StorylineCore
 
 /// Inbox files read and prepared but not judged yet: what lets a backlog be judged in published order.
@@ -18,8 +19,66 @@ struct ReadAhead {
     /// and stems.
     private var analyzers: [ArticleAnalyzer]
 
+    /// Reads made on the other core while the loop judged (`startReadingNext`), by name: `fill` takes
+    /// them instead of reading those names again, unless the name was queued again since.
+    private var readEarly: [FileName: Intake.Read] = [:]
+    private var reading: EarlyReads?
+
     init(analyzer: ArticleAnalyzer = ArticleAnalyzer()) {
         analyzers = Array(repeating: analyzer, count: ParallelReads.workers)
+    }
+
+    /// Reads made on another thread: the names, their reads once done, and the analyzer lent to it.
+    private final class EarlyReads: @unchecked Sendable {
+        let done = DispatchGroup()
+        let names: [FileName]
+        var analyzer: ArticleAnalyzer
+        var reads: [Intake.Read] = []
+
+        init(names: [FileName], analyzer: ArticleAnalyzer) {
+            self.names = names
+            self.analyzer = analyzer
+        }
+    }
+
+    /// Starts reading, on one other thread, the names the next `fill` would read first: the first of
+    /// `pending` by name (`skipping` those), as many as the room the read-ahead has now, by `size`.
+    /// What is read is the same as that `fill` would read (a name queued again in between is read
+    /// again), so only when files are read changes, not what is judged.
+    mutating func startReadingNext(
+        from pending: Set<FileName>, skipping: Set<FileName>, size: (FileName) -> Int,
+        read: @escaping @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
+    ) {
+        finishReadingEarly()
+        guard !isFull, !pending.isEmpty else { return }
+        var names: [FileName] = []
+        var expected = bytes
+        for name in pending.sorted() where !skipping.contains(name) && readEarly[name] == nil {
+            names.append(name)
+            expected += size(name)
+            if reads.count + readEarly.count + names.count >= Self.maximumFiles || expected >= Self.maximumBytes { break }
+        }
+        guard !names.isEmpty else { return }
+        let early = EarlyReads(names: names, analyzer: analyzers[analyzers.count - 1])
+        reading = early
+        DispatchQueue.global().async(group: early.done) {
+            early.reads = early.names.map { read($0, &early.analyzer) }
+        }
+    }
+
+    /// Waits for the reads `startReadingNext` started, calling `progress` every half second, and keeps them.
+    mutating func finishReadingEarly(progress: () -> Void = {}) {
+        guard let early = reading else { return }
+        while early.done.wait(timeout: .now() + .milliseconds(500)) == .timedOut { progress() }
+        reading = nil
+        analyzers[analyzers.count - 1] = early.analyzer
+        for (name, read) in zip(early.names, early.reads) { readEarly[name] = read }
+    }
+
+    /// Drops what was read early of `name`: it was queued again, so its file may have changed since.
+    mutating func forgetEarlyRead(of name: FileName) {
+        finishReadingEarly()
+        readEarly[name] = nil
     }
     private var bytes = 0
     /// The most file bytes held at once since `takeMostBytesHeld()` was last called: how large the
@@ -51,6 +110,7 @@ struct ReadAhead {
         from pending: inout Set<FileName>, skipping: Set<FileName>, size: (FileName) -> Int = { _ in 0 },
         progress: () -> Void = {}, read: @Sendable (FileName, inout ArticleAnalyzer) -> Intake.Read
     ) -> [(name: FileName, reason: String)] {
+        finishReadingEarly(progress: progress)
         guard !pending.isEmpty, !isFull else { return [] }
         var denied: [(name: FileName, reason: String)] = []
         let waiting = pending.sorted().filter { !skipping.contains($0) }
@@ -64,8 +124,11 @@ struct ReadAhead {
                 expected += size(round.last!)
                 if reads.count + round.count >= Self.maximumFiles || expected >= Self.maximumBytes { break }
             }
-            for (name, value) in zip(round, ParallelReads.read(round, analyzers: &analyzers, with: read)) {
+            let unread = round.filter { readEarly[$0] == nil }
+            var fresh = Dictionary(uniqueKeysWithValues: zip(unread, ParallelReads.read(unread, analyzers: &analyzers, with: read)))
+            for name in round {
                 guard !isFull else { break }
+                let value = readEarly.removeValue(forKey: name) ?? fresh.removeValue(forKey: name)!
                 pending.remove(name)
                 remove(name)
                 if case let .denied(reason) = value {
@@ -110,5 +173,6 @@ struct ReadAhead {
     /// Forgets `name` (its file was judged already, or is gone).
     mutating func remove(_ name: FileName) {
         if let old = reads.removeValue(forKey: name) { bytes -= old.bytes }
+        forgetEarlyRead(of: name)
     }
 }

@@ -291,6 +291,8 @@ final class DaemonLoop {
         let taken = queue.takeBatch(configuration.batchSize, progress: { status.pingWatchdog() }) { name, analyzer in
             Intake.read(name, in: inbox, sizeLimit: sizeLimit, arrival: now, analyzer: &analyzer, names: names)
         }
+        // The next batch's first files are read meanwhile; they are kept before any arrival is taken.
+        defer { queue.finishReadingAhead(progress: { status.pingWatchdog() }) }
         let judging = ContinuousClock.now
         var batch = StateStore.Batch()
         var seq = reconciler.committedSeq
