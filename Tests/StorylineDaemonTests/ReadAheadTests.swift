@@ -86,16 +86,17 @@ import StorylineCore
         #expect(readAhead.takeMostBytesHeld() == 0)
     }
 
-    /// Large files are read only as many at once as fill the room left: 4 MiB files, 16 MiB of room.
-    @Test func aRoundOfLargeFilesEndsAtTheOneThatFillsTheRoom() {
+    /// Large files are read only as many at once as fill the room left, or a round's bytes
+    /// (`ParallelReads.roundBytes`, 2 MiB): 1 MiB files go two to a round.
+    @Test func aRoundOfLargeFilesEndsAtTheOneThatFillsTheRoomOrTheRound() {
         var readAhead = ReadAhead()
         var pending = Set((0..<20).map { FileName(String(format: "big-%02d.json", $0)) })
         var rounds = 0
-        readAhead.fill(from: &pending, skipping: [], size: { _ in 4 << 20 }, progress: { rounds += 1 }) { name, analyzer in
+        readAhead.fill(from: &pending, skipping: [], size: { _ in 1 << 20 }, progress: { rounds += 1 }) { name, analyzer in
             Self.read(name, published: nil, analyzer: &analyzer)
         }
-        // The files read are small, so the read-ahead takes all 20, four to a round.
-        #expect(rounds == 5 && readAhead.count == 20)
+        // The files read are small, so the read-ahead takes all 20, two to a round.
+        #expect(rounds == 10 && readAhead.count == 20)
     }
 
     /// Both cores read a backlog, a round of names at a time: the read-ahead holds the reads, and gives

@@ -4,9 +4,11 @@
 /// The story step looks terms up a few thousand times per article; `Dictionary` runs SipHash on every
 /// lookup, which the daemon's profile showed as a fifth of its time. Key 0 marks an empty slot, so its
 /// value is kept apart. Iteration follows the slots, so it is the same in every run.
-struct HashMap<Value: Sendable>: Sendable {
+struct HashMap<Value: AdditiveArithmetic & Sendable>: Sendable {
     private var keys: [UInt64]
-    private var values: [Value?]
+    /// Zero in an empty slot: the keys say which slots hold a value, so a value needs no optional (which
+    /// would take a second word a slot for a `UInt64`).
+    private var values: [Value]
     private var zeroValue: Value?
     private(set) var count = 0
 
@@ -14,7 +16,7 @@ struct HashMap<Value: Sendable>: Sendable {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity *= 2 }
         keys = [UInt64](repeating: 0, count: capacity)
-        values = [Value?](repeating: nil, count: capacity)
+        values = [Value](repeating: .zero, count: capacity)
     }
 
     /// The slot of `key`, or of the empty slot where it would go.
@@ -55,7 +57,15 @@ struct HashMap<Value: Sendable>: Sendable {
 
     private mutating func grow() {
         var larger = HashMap(minimumCapacity: keys.count)
-        for (key, value) in entries { larger[key, default: value] = value }
+        larger.zeroValue = zeroValue
+        larger.count = count
+        let mask = larger.keys.count - 1
+        for index in keys.indices where keys[index] != 0 {
+            var slot = Int(truncatingIfNeeded: keys[index]) & mask
+            while larger.keys[slot] != 0 { slot = (slot + 1) & mask }
+            larger.keys[slot] = keys[index]
+            larger.values[slot] = values[index]
+        }
         self = larger
     }
 
@@ -64,7 +74,7 @@ struct HashMap<Value: Sendable>: Sendable {
         var result: [(key: UInt64, value: Value)] = []
         result.reserveCapacity(count)
         if let zeroValue { result.append((0, zeroValue)) }
-        for index in keys.indices where keys[index] != 0 { result.append((keys[index], values[index]!)) }
+        for index in keys.indices where keys[index] != 0 { result.append((keys[index], values[index])) }
         return result
     }
 
@@ -80,7 +90,7 @@ struct HashMap<Value: Sendable>: Sendable {
 extension HashMap where Value: FixedWidthInteger {
     func write(to writer: inout SnapshotWriter) throws {
         try writer.put(keys)
-        try writer.put(values.map { $0 ?? 0 })
+        try writer.put(values)
         try writer.put(zeroValue != nil)
         try writer.put(zeroValue ?? 0)
         try writer.put(count)
@@ -94,7 +104,7 @@ extension HashMap where Value: FixedWidthInteger {
         count = try reader.get()
         try reader.require(keys.count == stored.count && keys.count.nonzeroBitCount == 1 && count < keys.count,
                            "a hash map of \(keys.count) slots holding \(count)")
-        values = zip(keys, stored).map { key, value in key == 0 ? nil : value }
+        values = zip(keys, stored).map { key, value in key == 0 ? .zero : value }
         zeroValue = hasZero ? zero : nil
     }
 }

@@ -14,6 +14,11 @@ enum ParallelReads {
     /// read-ahead's bound, which are dropped, cost little, and that the watchdog hears between rounds.
     static let roundSize = 64
 
+    /// File bytes read in one round, by the sizes the file system gives: a round of large files is a
+    /// file or two a thread, each read, parsed and analysed, so the watchdog still hears between rounds
+    /// what it heard between files.
+    static let roundBytes = 2 << 20
+
     /// The read of each of `names`, in order.
     ///
     /// - Parameter analyzers: one for each of `workers`, which reading updates.

@@ -100,8 +100,8 @@ struct ReadAhead {
     /// the read-ahead has room, so it ends holding the same files as one read after another would; a
     /// round's reads past the bound are dropped, their names left waiting. A round ends, by `size` (what
     /// the file system says of each file before it is read), at the file that fills the room left, so the
-    /// files read at once stay within the bound, as one at a time they did, plus that one file.
-    /// `progress` is called after each round.
+    /// files read at once stay within the bound, as one at a time they did, plus that one file, and
+    /// once it holds `ParallelReads.roundBytes`. `progress` is called after each round.
     ///
     /// - Returns: the files that could not be read for want of permission (`Intake.Read.denied`), with
     ///   why: they are not held, and are out of `pending`.
@@ -118,11 +118,15 @@ struct ReadAhead {
         while start < waiting.count, !isFull {
             var round: [FileName] = []
             var expected = bytes
+            var roundBytes = 0
             while start < waiting.count, round.count < ParallelReads.roundSize {
                 round.append(waiting[start])
                 start += 1
-                expected += size(round.last!)
-                if reads.count + round.count >= Self.maximumFiles || expected >= Self.maximumBytes { break }
+                let fileBytes = size(round.last!)
+                expected += fileBytes
+                roundBytes += fileBytes
+                if reads.count + round.count >= Self.maximumFiles || expected >= Self.maximumBytes
+                    || roundBytes >= ParallelReads.roundBytes { break }
             }
             let unread = round.filter { readEarly[$0] == nil }
             var fresh = Dictionary(uniqueKeysWithValues: zip(unread, ParallelReads.read(unread, analyzers: &analyzers, with: read)))
