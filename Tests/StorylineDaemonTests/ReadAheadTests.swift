@@ -159,6 +159,32 @@ import StorylineCore
         #expect(readAhead.takeEarliest(2).map(\.name.description) == ["c.json", "b.json"])
         #expect(pending == [FileName("d.json")])
     }
+
+    @Test func aNameQueuedAgainWhileItIsReadEarlyIsNotWaitedForAndIsReadAgain() {
+        let counter = ReadCounter()
+        let release = DispatchSemaphore(value: 0)
+        let waitedTooLong = ReadCounter()
+        @Sendable func readOne(_ name: FileName, _ analyzer: inout ArticleAnalyzer) -> Intake.Read {
+            counter.count(name)
+            let first = counter.reads(of: name) == 1
+            // The first read of b.json lasts until the test has queued the name again.
+            if name == FileName("b.json"), first, release.wait(timeout: .now() + 10) == .timedOut {
+                waitedTooLong.count(name)
+            }
+            let published = name == FileName("c.json") ? "2026-03-03" : first ? "2026-03-05" : "2026-03-01"
+            return Self.read(name, published: published, analyzer: &analyzer)
+        }
+        var readAhead = ReadAhead()
+        var pending: Set<FileName> = [FileName("b.json"), FileName("c.json")]
+        readAhead.startReadingNext(from: pending, skipping: [], size: { _ in 100 }, read: readOne)
+        readAhead.forgetEarlyRead(of: FileName("b.json"))  // returns at once: the read is still under way
+        release.signal()
+        readAhead.fill(from: &pending, skipping: [], read: readOne)
+        #expect(waitedTooLong.reads(of: FileName("b.json")) == 0)
+        #expect(counter.reads(of: FileName("b.json")) == 2 && counter.reads(of: FileName("c.json")) == 1)
+        // The new read of b.json (dated earlier) is the one held.
+        #expect(readAhead.takeEarliest(2).map(\.name.description) == ["b.json", "c.json"])
+    }
 }
 
 /// Counts the reads of each name, from any thread.

@@ -23,6 +23,8 @@ struct ReadAhead {
     /// them instead of reading those names again, unless the name was queued again since.
     private var readEarly: [FileName: Intake.Read] = [:]
     private var reading: EarlyReads?
+    /// Names queued again while they were being read early: their reads are dropped once done.
+    private var staleEarly: Set<FileName> = []
 
     init(analyzer: ArticleAnalyzer = ArticleAnalyzer()) {
         analyzers = Array(repeating: analyzer, count: ParallelReads.workers)
@@ -72,12 +74,15 @@ struct ReadAhead {
         while early.done.wait(timeout: .now() + .milliseconds(500)) == .timedOut { progress() }
         reading = nil
         analyzers[analyzers.count - 1] = early.analyzer
-        for (name, read) in zip(early.names, early.reads) { readEarly[name] = read }
+        for (name, read) in zip(early.names, early.reads) where !staleEarly.contains(name) { readEarly[name] = read }
+        staleEarly.removeAll()
     }
 
     /// Drops what was read early of `name`: it was queued again, so its file may have changed since.
+    /// A read still under way is not waited for (the loop would go without pinging the watchdog
+    /// meanwhile), only dropped once it is done.
     mutating func forgetEarlyRead(of name: FileName) {
-        finishReadingEarly()
+        if reading != nil { staleEarly.insert(name) }
         readEarly[name] = nil
     }
     private var bytes = 0
