@@ -6,20 +6,23 @@ import StorylineDaemon
 // What consumers ask of the stories without replaying the timeline: read from the state, read-only,
 // while the daemon runs or not (docs/timeline.md, "Stories from the state").
 
-/// Opens the state of `paths` read-only; a failure is one line on standard error, status 1 (78 for a
-/// state written by a newer build, as `run` exits).
+/// Opens the state of `paths` read-only (`openState(inState:command:)`).
 func openState(_ paths: StatePaths) throws -> StateStore {
+    try openState(inState: paths.maintenance().state)
+}
+
+/// Opens the state under `directory` read-only; a failure is one line on standard error, named by
+/// `command`, status 1 (78 for a state written by a newer build, as `run` exits).
+func openState(inState directory: String, command: String = "storyline") throws -> StateStore {
     do {
-        return try StateStore(readingOnly: StateStore.databasePath(inState: paths.maintenance().state))
-    } catch let exit as ExitCode {
-        throw exit
+        return try StateStore(readingOnly: StateStore.databasePath(inState: directory))
     } catch let error as NewerStateError {
-        printError("storyline: \(error)")
+        printError("\(command): \(error)")
         throw ExitCode(NewerStateError.exitStatus)
     } catch let error as StateReadError {
-        throw runtimeError("storyline: \(error)")
+        throw runtimeError("\(command): \(error)")
     } catch {
-        throw runtimeError("storyline: cannot read the state under \((try? paths.maintenance().state) ?? "?"): \(error)")
+        throw runtimeError("\(command): cannot read the state under \(directory): \(error)")
     }
 }
 

@@ -180,13 +180,7 @@ struct Explain: ParsableCommand {
         do { settings = try sources.resolve() } catch { throw configurationError(error) }
         var learned: DocumentFrequencies?
         if state != nil || config != nil {
-            let store: StateStore
-            do { store = try StateStore(readingOnly: StateStore.databasePath(inState: settings.state)) } catch let error as NewerStateError {
-                printError("storyline explain: \(error)")
-                throw ExitCode(NewerStateError.exitStatus)
-            } catch {
-                throw runtimeError("storyline explain: \(error)")
-            }
+            let store = try openState(inState: settings.state, command: "storyline explain")
             do { learned = try store.restoreEngine(configuration: settings.engine, now: SystemClock.now()).engine.learnedFrequencies } catch {
                 throw runtimeError("storyline explain: cannot rebuild the engine from \(store.path): \(error)")
             }
