@@ -42,4 +42,13 @@ import Testing
         #expect(line.contains(#""title":"Line\nbreak \"quoted\" \\ tab\t nul\u0000 esc\u001b[31m sep\u2028 del\u007f""#))
         #expect(line.contains(#""file":"bad\nname.txt""#))
     }
+
+    /// The writer copies UTF-8 a run at a time: the escapes inside multibyte text are the scalars'
+    /// own, and their neighbours (one byte short of an escape) are copied as they are.
+    @Test func multibyteTextIsEscapedByScalar() {
+        let title = "café \u{85}nel\u{9F} \u{A0}nbsp € \u{2027}\u{2029}\u{202A} 🦉\u{C2}"
+        let line = TimelineEvent(seq: 1, time: time, judgement: Judgement(article: 1, story: 1, words: 1, verdict: .started),
+                                 article: makeArticle(title: title)).jsonLine
+        #expect(line.contains(#""title":"café \u0085nel\u009f \#u{A0}nbsp € \#u{2027}\u2029\#u{202A} 🦉\#u{C2}""#))
+    }
 }

@@ -24,7 +24,7 @@ extension TimelineEvent {
             json.key("words"); json.integer(article.words)
             json.key("sha256"); json.string(article.sha256)
             if let producer = article.producer {
-                json.key("producer"); json.output.append(producer)  // compact JSON, made by JSONFields.producer()
+                json.key("producer"); json.raw(producer)  // compact JSON, made by JSONFields.producer()
             }
             json.endObject()
         }
@@ -60,7 +60,7 @@ extension TimelineEvent {
             json.key("reason"); json.string(reason)
         }
         json.endObject()
-        json.output.append("\n")
+        json.raw("\n")
         return json.output
     }
 }
@@ -92,75 +92,113 @@ extension StorySummary {
 }
 
 /// A minimal writer of compact JSON that escapes every string safely for one-line output.
+///
+/// It writes UTF-8 bytes: a line is mostly text that needs no escape, which is copied a run at a time
+/// rather than a scalar at a time (the timeline line was a twentieth of the daemon's loop that way).
 struct JSONWriter {
-    var output = ""
+    private(set) var bytes: [UInt8] = []
     private var isFirstMember = true
 
+    init() { bytes.reserveCapacity(1024) }
+
+    /// What has been written, as a string.
+    var output: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Appends `text` as it is: JSON already made, or punctuation.
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
     mutating func beginObject() {
-        output.append("{")
+        bytes.append(UInt8(ascii: "{"))
         isFirstMember = true
     }
 
     mutating func endObject() {
-        output.append("}")
+        bytes.append(UInt8(ascii: "}"))
         isFirstMember = false
     }
 
     /// Starts a member; its value follows.
     mutating func key(_ name: String) {
-        if !isFirstMember { output.append(",") }
+        if !isFirstMember { bytes.append(UInt8(ascii: ",")) }
         isFirstMember = false
         string(name)
-        output.append(":")
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func integer(_ value: Int) { output.append(String(value)) }
+    mutating func integer(_ value: Int) { raw(String(value)) }
 
-    mutating func boolean(_ value: Bool) { output.append(value ? "true" : "false") }
+    mutating func boolean(_ value: Bool) { raw(value ? "true" : "false") }
 
     /// A number in 0...1, with four decimals.
     mutating func fraction(_ value: Double) {
         let scaled = Int((min(1, max(0, value)) * 10_000).rounded())
         if scaled == 10_000 {
-            output.append("1.0")
+            raw("1.0")
         } else {
             let digits = String(scaled)
-            output.append("0." + String(repeating: "0", count: 4 - digits.count) + digits)
+            raw("0." + String(repeating: "0", count: 4 - digits.count) + digits)
         }
     }
 
     mutating func optionalString(_ value: String?) {
-        if let value { string(value) } else { output.append("null") }
+        if let value { string(value) } else { raw("null") }
     }
 
     mutating func stringArray(_ values: [String]) {
-        output.append("[")
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { output.append(",") }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(value)
         }
-        output.append("]")
+        bytes.append(UInt8(ascii: "]"))
     }
 
-    /// A string with quotes, backslashes, controls and line separators escaped.
+    /// A string with quotes, backslashes, controls (C0, DEL and C1) and the line separators U+2028 and
+    /// U+2029 escaped; everything else is copied as it is.
     mutating func string(_ value: String) {
-        output.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            default:
-                if scalar.value < 0x20 || (0x7f..<0xa0).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                    let hex = String(scalar.value, radix: 16)
-                    output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    output.unicodeScalars.append(scalar)
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                // The scalar at `index` and its UTF-8 length when it needs an escape, else nil.
+                let escaped: (scalar: UInt32, length: Int)?
+                switch byte {
+                case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x7f:
+                    escaped = (UInt32(byte), 1)
+                case 0xc2 where index + 1 < utf8.count && (0x80..<0xa0).contains(utf8[index + 1]):
+                    escaped = (UInt32(utf8[index + 1]), 2)
+                case 0xe2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (0xa8...0xa9).contains(utf8[index + 2]):
+                    escaped = (0x2000 | UInt32(utf8[index + 2] & 0x3f), 3)
+                default:
+                    escaped = nil
                 }
+                guard let (scalar, length) = escaped else {
+                    index += 1
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscape(scalar)
+                index += length
+                runStart = index
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
-        output.append("\"")
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ scalar: UInt32) {
+        switch scalar {
+        case 0x22: raw("\\\"")
+        case 0x5c: raw("\\\\")
+        case 0x0a: raw("\\n")
+        case 0x0d: raw("\\r")
+        case 0x09: raw("\\t")
+        default:
+            let hex = String(scalar, radix: 16)
+            raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+        }
     }
 }
